@@ -1,4 +1,4 @@
-import { type AnyValue, logs, SeverityNumber, trace } from '@opentelemetry/api';
+import { type AnyValue, isSpanContextValid, logs, SeverityNumber, trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, multistream, pino } from 'pino';
 
 export interface LoggerOptions {
@@ -35,7 +35,7 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function traceFields(): object {
   const context = trace.getActiveSpan()?.spanContext();
-  if (!context) return {};
+  if (!context || !isSpanContextValid(context)) return {};
   return {
     trace_id: context.traceId,
     span_id: context.spanId,

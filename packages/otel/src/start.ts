@@ -18,6 +18,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { createDiagLogger } from './diag-logger.ts';
 import { createExportFailureReporter } from './export-failures.ts';
 import { createLogger } from './logger.ts';
+import { metricReaders } from './metric-readers.ts';
 import { labResource } from './resource.ts';
 import { readLabSettings } from './settings.ts';
 
@@ -73,6 +74,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     logLevel: 'none',
     baseResource: defaultResource().merge(resourceFromAttributes(base)),
     resourceAttributes: overrides,
+    metricReaders: settings.sdkDisabled ? [] : metricReaders(settings.metrics),
     instrumentations: instrumentations(options.instrument ?? {}),
   });
 

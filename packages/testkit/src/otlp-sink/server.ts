@@ -40,6 +40,7 @@ export interface OtlpSink {
   logs(): LogRecordView[];
   waitForLog(match: (log: LogRecordView) => boolean, options?: WaitOptions): Promise<LogRecordView>;
   setFault(fault: SinkFault): Promise<void>;
+  /** Forgets everything received so far, counters included. */
   clear(): void;
   close(): Promise<void>;
 }
@@ -152,7 +153,12 @@ export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<Otlp
     waitForLog: (match, wait) =>
       store.waitFor(() => store.logs.find(match), 'matching log record', wait),
     setFault,
-    clear: () => store.clear(),
+    clear() {
+      store.clear();
+      requestCount = 0;
+      byEncoding.json = 0;
+      byEncoding.protobuf = 0;
+    },
     async close() {
       for (const res of hanging) res.destroy();
       if (server.listening) await stop(server, sockets);
