@@ -8,6 +8,8 @@ export interface LoggerOptions {
   destination?: DestinationStream;
   /** Also emit every line as an OTel log record. */
   bridgeToOtel: boolean;
+  /** Add the active trace and span ids to each line (default true). */
+  traceFields?: boolean;
 }
 
 /** A pino logger whose lines carry the active trace and span ids. */
@@ -26,7 +28,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
-      mixin: traceFields,
+      ...(options.traceFields === false ? {} : { mixin: traceFields }),
       formatters: { level: (label) => ({ level: label }) },
     },
     multistream(streams),

@@ -61,6 +61,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     serviceName,
     level: settings.logLevel,
     bridgeToOtel: false,
+    // Its lines are about the exporters, not about the request that happened to be active.
+    traceFields: false,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const reportFailure = createExportFailureReporter({

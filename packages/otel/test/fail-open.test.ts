@@ -11,28 +11,24 @@ const HEAP_GROWTH_BOUND = 32 * 1024 * 1024;
 
 // Three services run side by side for two minutes, each against a collector failing a
 // different way; then each collector recovers and exports must resume.
-describe(
-  'telemetry fails open',
-  () => {
-    for (const fault of ['unavailable', 'hang', 'refuse'] as const) {
-      it(`keeps the service up with bounded memory and rate-limited warnings when the collector ${describeFault(fault)}`, {
-        concurrency: true,
-        timeout: RUN_MS + 60_000,
-      }, async () => {
-        await failOpen(fault);
-      });
-    }
-  },
-  { concurrency: true },
-);
+describe('telemetry fails open', { concurrency: true }, () => {
+  for (const fault of ['unavailable', 'hang', 'refuse'] as const) {
+    it(
+      `keeps the service up with bounded memory and rate-limited warnings when the collector ${describeFault(fault)}`,
+      { timeout: RUN_MS + 60_000 },
+      (t) => failOpen(fault, (message) => t.diagnostic(message)),
+    );
+  }
+});
 
-async function failOpen(fault: SinkFault) {
+async function failOpen(fault: SinkFault, note: (message: string) => void) {
   const sink = await startOtlpSink();
   await sink.setFault(fault);
   const service = run([fixture('load-service.ts'), '10'], {
     OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    OTEL_METRIC_EXPORT_INTERVAL: '250',
-    OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+    // The exporter gives up before the reader's timeout, so its own reason reaches the log.
+    OTEL_METRIC_EXPORT_INTERVAL: '3000',
+    OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
   });
 
   try {
@@ -64,7 +60,7 @@ async function failOpen(fault: SinkFault) {
       assert.ok(warnings[i].suppressed > 0, 'later warnings count what they suppressed');
     }
     if (fault === 'refuse') assert.equal(warnings[0].code, 'ECONNREFUSED');
-    if (fault === 'unavailable') assert.match(warnings[0].reason, /503/);
+    if (fault === 'unavailable') assert.match(warnings[0].reason, /retryable status/);
 
     sink.clear();
     await sink.setFault('ok');
