@@ -35,6 +35,8 @@ export interface Lab {
   sink: OtlpSink;
   routerUrl: string;
   processes: ProcessGroup;
+  /** Every port the lab listens on. */
+  ports: number[];
   setNvidiaBusy(busy: boolean): void;
   stop(): Promise<void>;
 }
@@ -151,6 +153,11 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       sink,
       routerUrl: `http://127.0.0.1:${routerPort}`,
       processes,
+      ports: [
+        sink.port,
+        routerPort,
+        ...[exo, llamaSwap].map((p) => Number(new URL(urlOf(p.readyLine)).port)),
+      ],
       setNvidiaBusy: (busy) =>
         writeNvidiaSmiControl(controlFile, { table: busy ? 'load' : 'idle' }),
       async stop() {

@@ -109,7 +109,10 @@ function json(value: unknown): string {
 }
 
 function readFlags() {
+  // `pnpm demo -- --duration 20` hands the `--` on; it is not an end-of-flags marker here.
+  const args = process.argv.slice(2);
   const { values } = parseArgs({
+    args: args[0] === '--' ? args.slice(1) : args,
     options: {
       duration: { type: 'string', default: '60' },
       'price-per-kwh': { type: 'string', default: '0.30' },
