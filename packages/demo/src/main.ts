@@ -87,7 +87,7 @@ async function finish(reason: 'done' | 'interrupted') {
   const clientTallies = [...tallies.values()];
   writeFileSync(
     join(outDir, 'summary.json'),
-    json({ reason, elapsedS, summary, client: clientTallies, pids }),
+    json({ reason, elapsedS, summary, client: clientTallies, pids, ports: lab.ports }),
   );
   writeFileSync(
     join(outDir, 'telemetry.json'),

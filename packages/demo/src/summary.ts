@@ -12,7 +12,12 @@ export interface HostPower {
   domains: Record<string, number>;
   /** The exporter's energy counter, J. */
   energyJoules: number;
-  /** Mean power × the span between the first and last sample, J (a cross-check). */
+  /**
+   * A cross-check of the counter: the energy it added between its first and last export
+   * (`windowJoules`) against the power points of the same exports integrated over the same
+   * span, i.e. mean power × time (`expectedJoules`).
+   */
+  windowJoules: number;
   expectedJoules: number;
   samples: number;
 }
@@ -90,8 +95,7 @@ function macHosts(sink: OtlpSink): HostPower[] {
         .at(-1);
       if (latest?.value !== undefined) domains[domain] = latest.value;
     }
-    const energy =
-      sink.metricPoints('mac.energy.total', { resource: { 'host.name': host } }).at(-1)?.value ?? 0;
+    const energy = sink.metricPoints('mac.energy.total', { resource: { 'host.name': host } });
     return hostPower(host, 'mac-exo', points, domains, energy);
   });
 }
@@ -105,39 +109,57 @@ function gpuHosts(sink: OtlpSink): HostPower[] {
     for (const [gpu, gpuPoints] of groupBy(points, (p) => `gpu${p.attributes['gpu.index']}`)) {
       domains[gpu] = gpuPoints.at(-1)?.value ?? 0;
     }
-    const energyPoints = sink.metricPoints('gpu.energy.board', { resource: { 'host.name': host } });
-    const energy = sum(latestBySeries(energyPoints).map((p) => p.value ?? 0));
-    // Several GPUs: the host's power at an instant is the sum over its GPUs at that instant.
-    const summed = [...groupBy(points, (p) => String(p.timeUnixNano))].map(([, atOnce]) => ({
-      ...(atOnce[0] as MetricPoint),
-      value: sum(atOnce.map((p) => p.value ?? 0)),
-    }));
-    return hostPower(host, 'nvidia', summed, domains, energy);
+    const energy = sink.metricPoints('gpu.energy.board', { resource: { 'host.name': host } });
+    // Several GPUs: the host's figure at an export is the sum over its GPUs at that export.
+    return hostPower(host, 'nvidia', sumPerExport(points), domains, sumPerExport(energy));
   });
 }
 
 function hostPower(
   host: string,
   cluster: Cluster,
-  points: MetricPoint[],
+  power: MetricPoint[],
   domains: Record<string, number>,
-  energyJoules: number,
+  energy: MetricPoint[],
 ): HostPower {
-  const samples = uniqueByTime(points);
-  const values = samples.map((p) => p.value ?? 0);
-  const meanWatts = values.length > 0 ? sum(values) / values.length : 0;
-  const first = samples[0]?.timeUnixNano ?? 0n;
-  const last = samples.at(-1)?.timeUnixNano ?? 0n;
+  const values = power.map((p) => p.value ?? 0);
+  const energyAt = new Map(energy.map((p) => [p.timeUnixNano, p.value ?? 0]));
+  const powerAt = new Map(power.map((p) => [p.timeUnixNano, p.value ?? 0]));
+  // Exports that carry both a power and an energy point, in time order.
+  const paired = [...energyAt.keys()]
+    .filter((t) => powerAt.has(t))
+    .sort((a, b) => (a < b ? -1 : 1));
+
+  let expectedJoules = 0;
+  for (let i = 1; i < paired.length; i += 1) {
+    const [t0, t1] = [paired[i - 1] as bigint, paired[i] as bigint];
+    expectedJoules +=
+      (((powerAt.get(t0) ?? 0) + (powerAt.get(t1) ?? 0)) / 2) * (Number(t1 - t0) / 1e9);
+  }
+  const first = paired[0];
+  const last = paired.at(-1);
+
   return {
     host,
     cluster,
-    meanWatts,
+    meanWatts: values.length > 0 ? sum(values) / values.length : 0,
     latestWatts: values.at(-1) ?? 0,
     domains,
-    energyJoules,
-    expectedJoules: meanWatts * (Number(last - first) / 1e9),
-    samples: samples.length,
+    energyJoules: energy.at(-1)?.value ?? 0,
+    windowJoules:
+      first === undefined || last === undefined
+        ? 0
+        : (energyAt.get(last) ?? 0) - (energyAt.get(first) ?? 0),
+    expectedJoules,
+    samples: power.length,
   };
+}
+
+function sumPerExport(points: MetricPoint[]): MetricPoint[] {
+  return [...groupBy(points, (p) => String(p.timeUnixNano))].map(([, atOnce]) => ({
+    ...(atOnce[0] as MetricPoint),
+    value: sum(atOnce.map((p) => p.value ?? 0)),
+  }));
 }
 
 function modelTallies(sink: OtlpSink): ModelTally[] {
@@ -179,13 +201,6 @@ export function latestBySeries(points: MetricPoint[]): MetricPoint[] {
     if (!seen || seen.timeUnixNano <= point.timeUnixNano) latest.set(key, point);
   }
   return [...latest.values()];
-}
-
-// A gauge is re-exported at every collection; one sample per timestamp.
-function uniqueByTime(points: MetricPoint[]): MetricPoint[] {
-  const byTime = new Map<bigint, MetricPoint>();
-  for (const point of points) byTime.set(point.timeUnixNano, point);
-  return [...byTime.values()].sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : 1));
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -32,9 +32,13 @@ describe('pnpm demo without a terminal', () => {
     timeout: 120_000,
   }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'llm-lab-demo-'));
-    const child = spawn(process.execPath, [main, '--', '--duration', '20', '--out', out], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [main, '--', '--duration', '20', '--interval-ms', '200', '--out', out],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (data) => {
       output += data;
@@ -96,7 +100,7 @@ describe('pnpm demo without a terminal', () => {
       `an idle M3 Pro draws a few watts, not ${mini.meanWatts}`,
     );
     const gpu = host('gpu-box');
-    const capture = 'linux-x86_64__nvidia-geforce-rtx-4080-super__595.71.05.txt';
+    const capture = 'linux-x86_64__nvidia-geforce-rtx-4080-super__595.71.05';
     const watts = (table: string) =>
       Number.parseFloat(samples[`${capture}__${table}`][0]['power.draw [W]']);
     const [idle, load] = [watts('idle'), watts('load')];
