@@ -1,13 +1,17 @@
-import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { createRequire } from 'node:module';
 import {
+  AggregationTemporality,
   ConsoleMetricExporter,
   type IMetricReader,
+  InstrumentType,
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import type { MetricSettings } from './settings.ts';
+
+// Exporters are loaded only when chosen: each one costs megabytes of resident memory, and the
+// exporters run for months on machines doing inference.
+const require = createRequire(import.meta.url);
 
 /**
  * Metric readers for OTEL_METRICS_EXPORTER. The SDK's own version ignores
@@ -19,9 +23,11 @@ export function metricReaders(settings: MetricSettings): IMetricReader[] {
 
   const readers: IMetricReader[] = [];
   for (const name of new Set(settings.exporters)) {
-    if (name === 'otlp') readers.push(periodic(otlpExporter(settings.protocol), settings));
+    if (name === 'otlp')
+      readers.push(periodic(freshGauges(otlpExporter(settings.protocol)), settings));
     if (name === 'console') readers.push(periodic(new ConsoleMetricExporter(), settings));
     if (name === 'prometheus') {
+      const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
       readers.push(
         new PrometheusExporter({ host: settings.prometheusHost, port: settings.prometheusPort }),
       );
@@ -31,7 +37,35 @@ export function metricReaders(settings: MetricSettings): IMetricReader[] {
 }
 
 function otlpExporter(protocol: string): PushMetricExporter {
-  return protocol === 'http/json' ? new JsonMetricExporter() : new ProtoMetricExporter();
+  const module =
+    protocol === 'http/json'
+      ? require('@opentelemetry/exporter-metrics-otlp-http')
+      : require('@opentelemetry/exporter-metrics-otlp-proto');
+  return new module.OTLPMetricExporter();
+}
+
+const GAUGES = new Set([InstrumentType.GAUGE, InstrumentType.OBSERVABLE_GAUGE]);
+
+/**
+ * Gauges exported with delta temporality: under cumulative temporality the JS SDK keeps
+ * re-sending the last value of a gauge series nobody observes any more
+ * (opentelemetry-js #4096), and the lab's contract is that a stale reading sends nothing.
+ * Gauges carry no temporality on the wire, so receivers see no difference otherwise.
+ */
+function freshGauges(exporter: PushMetricExporter): PushMetricExporter {
+  const select = exporter.selectAggregationTemporality?.bind(exporter);
+  return {
+    export: (metrics, done) => exporter.export(metrics, done),
+    forceFlush: () => exporter.forceFlush(),
+    shutdown: () => exporter.shutdown(),
+    selectAggregationTemporality: (type) =>
+      GAUGES.has(type)
+        ? AggregationTemporality.DELTA
+        : (select?.(type) ?? AggregationTemporality.CUMULATIVE),
+    ...(exporter.selectAggregation
+      ? { selectAggregation: exporter.selectAggregation.bind(exporter) }
+      : {}),
+  };
 }
 
 function periodic(exporter: PushMetricExporter, settings: MetricSettings) {

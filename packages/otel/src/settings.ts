@@ -1,16 +1,28 @@
 import { hostname } from 'node:os';
 
-/** How metrics leave the process (OTEL_METRICS_EXPORTER and friends). */
-export interface MetricSettings {
+/** Where one signal goes: OTEL_<SIGNAL>_EXPORTER and its OTLP protocol. */
+export interface SignalSettings {
   readonly exporters: string[];
   readonly protocol: string;
+}
+
+/** How metrics leave the process (OTEL_METRICS_EXPORTER and friends). */
+export interface MetricSettings extends SignalSettings {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly prometheusHost: string | undefined;
   readonly prometheusPort: number;
 }
 
-/** The lab-specific settings every service shares, read once from the environment. */
+/** OTEL_BSP_* / OTEL_BLRP_*: the batching of spans and log records. */
+export interface BatchSettings {
+  readonly maxQueueSize: number | undefined;
+  readonly scheduledDelayMillis: number | undefined;
+  readonly exportTimeoutMillis: number | undefined;
+  readonly maxExportBatchSize: number | undefined;
+}
+
+/** The lab-specific and OpenTelemetry settings every service shares, read once. */
 export interface LabSettings {
   readonly cluster: string | undefined;
   readonly environment: string | undefined;
@@ -23,11 +35,14 @@ export interface LabSettings {
   readonly sdkDisabled: boolean;
   readonly serviceName: string | undefined;
   readonly metrics: MetricSettings;
+  readonly traces: SignalSettings & { readonly batch: BatchSettings };
+  readonly logs: SignalSettings & { readonly batch: BatchSettings };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-// The only place in this package that reads process.env.
+// The only place in this package that reads process.env (the OTLP exporters also read their
+// own OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables, as the specification says).
 export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
   const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -35,6 +50,23 @@ export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettin
       `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; received ${JSON.stringify(env.LOG_LEVEL)}`,
     );
   }
+
+  const protocol = (signal: string) =>
+    nonEmpty(env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]) ??
+    nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
+    'http/protobuf';
+  const exporters = (name: string) =>
+    (env[name] ?? 'otlp')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const batch = (prefix: string): BatchSettings =>
+    Object.freeze({
+      maxQueueSize: positive(env[`${prefix}_MAX_QUEUE_SIZE`]),
+      scheduledDelayMillis: positive(env[`${prefix}_SCHEDULE_DELAY`]),
+      exportTimeoutMillis: positive(env[`${prefix}_EXPORT_TIMEOUT`]),
+      maxExportBatchSize: positive(env[`${prefix}_MAX_EXPORT_BATCH_SIZE`]),
+    });
 
   return Object.freeze({
     cluster: nonEmpty(env.LAB_CLUSTER),
@@ -47,18 +79,22 @@ export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettin
     sdkDisabled: (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true',
     serviceName: nonEmpty(env.OTEL_SERVICE_NAME),
     metrics: Object.freeze({
-      exporters: (env.OTEL_METRICS_EXPORTER ?? 'otlp')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-      protocol:
-        nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL) ??
-        nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
-        'http/protobuf',
+      exporters: exporters('OTEL_METRICS_EXPORTER'),
+      protocol: protocol('METRICS'),
       intervalMs: positive(env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000,
       timeoutMs: positive(env.OTEL_METRIC_EXPORT_TIMEOUT) ?? 30_000,
       prometheusHost: nonEmpty(env.OTEL_EXPORTER_PROMETHEUS_HOST),
       prometheusPort: positive(env.OTEL_EXPORTER_PROMETHEUS_PORT) ?? 9464,
+    }),
+    traces: Object.freeze({
+      exporters: exporters('OTEL_TRACES_EXPORTER'),
+      protocol: protocol('TRACES'),
+      batch: batch('OTEL_BSP'),
+    }),
+    logs: Object.freeze({
+      exporters: exporters('OTEL_LOGS_EXPORTER'),
+      protocol: protocol('LOGS'),
+      batch: batch('OTEL_BLRP'),
     }),
   });
 }

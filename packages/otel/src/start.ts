@@ -1,24 +1,12 @@
-import { FastifyOtelInstrumentation } from '@fastify/otel';
-import {
-  type Attributes,
-  DiagLogLevel,
-  diag,
-  type Meter,
-  metrics,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import { DiagLogLevel, diag, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
 import { diagLogLevelFromString, setGlobalErrorHandler } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { startNodeSdk } from '@opentelemetry/sdk-node';
 import type { DestinationStream, Logger } from 'pino';
 import { createDiagLogger } from './diag-logger.ts';
 import { createExportFailureReporter } from './export-failures.ts';
 import { createLogger } from './logger.ts';
-import { metricReaders } from './metric-readers.ts';
+import { startPipelines } from './pipelines.ts';
 import { labResource } from './resource.ts';
 import { readLabSettings } from './settings.ts';
 
@@ -41,7 +29,6 @@ export interface Telemetry {
   readonly logger: Logger;
   readonly tracer: Tracer;
   readonly meter: Meter;
-  readonly resourceAttributes: Attributes;
   /** Flushes and stops every exporter; bounded in time, never rejects. */
   shutdown(): Promise<void>;
 }
@@ -71,14 +58,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     ...(options.platform ? { platform: options.platform } : {}),
   });
 
-  const { base, overrides } = labResource(options, settings);
-  const sdk = startNodeSdk({
-    logLevel: 'none',
-    baseResource: defaultResource().merge(resourceFromAttributes(base)),
-    resourceAttributes: overrides,
-    metricReaders: settings.sdkDisabled ? [] : metricReaders(settings.metrics),
-    instrumentations: instrumentations(options.instrument ?? {}),
-  });
+  const resource = labResource(options, settings);
+  const pipelines = startPipelines(settings, resource, () =>
+    instrumentations(options.instrument ?? {}),
+  );
 
   // Export failures must never reach the console raw or stop the service.
   setGlobalErrorHandler(reportFailure);
@@ -100,9 +83,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     logger,
     tracer: trace.getTracer(serviceName, options.serviceVersion),
     meter: metrics.getMeter(serviceName, options.serviceVersion),
-    resourceAttributes: Object.freeze({ ...base, ...overrides }),
     shutdown() {
-      stopping ??= boundedShutdown(() => sdk.shutdown(), timeoutMs, stdoutLogger);
+      stopping ??= boundedShutdown(() => pipelines.shutdown(), timeoutMs, stdoutLogger);
       return stopping;
     },
   });
@@ -114,16 +96,20 @@ export function getTelemetry(): Telemetry | undefined {
   return current;
 }
 
+// Loaded only when enabled: a power exporter has no HTTP server and should not pay for one.
+const require = createRequire(import.meta.url);
+
 function instrumentations(enabled: NonNullable<TelemetryOptions['instrument']>): Instrumentation[] {
   const list: Instrumentation[] = [];
-  if (enabled.http !== false) list.push(new HttpInstrumentation());
-  if (enabled.undici !== false) list.push(new UndiciInstrumentation());
+  if (enabled.http !== false) {
+    list.push(new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)());
+  }
+  if (enabled.undici !== false) {
+    list.push(new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)());
+  }
   if (enabled.fastify !== false) {
-    list.push(
-      new FastifyOtelInstrumentation({
-        registerOnInitialization: true,
-      }) as unknown as Instrumentation,
-    );
+    const { FastifyOtelInstrumentation } = require('@fastify/otel');
+    list.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }));
   }
   return list;
 }
