@@ -28,6 +28,12 @@ let stopping = false;
 
 process.once('SIGINT', () => void finish('interrupted'));
 process.once('SIGTERM', () => void finish('interrupted'));
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.once(event, (err) => {
+    console.error('demo: failed:', err);
+    void finish('failed');
+  });
+}
 
 const view = setInterval(() => void draw(), process.stdout.isTTY ? 1_000 : 5_000);
 const script = runScript({
@@ -45,6 +51,7 @@ setTimeout(() => void finish('done'), flags.duration * 1000);
 tallies = await script;
 
 async function draw() {
+  if (stopping) return;
   const frame = {
     elapsedS: (Date.now() - started) / 1000,
     durationS: flags.duration,
@@ -70,7 +77,7 @@ async function running(): Promise<RunningModel[]> {
   }
 }
 
-async function finish(reason: 'done' | 'interrupted') {
+async function finish(reason: 'done' | 'interrupted' | 'failed') {
   if (stopping) return;
   stopping = true;
   clearInterval(view);
@@ -81,8 +88,19 @@ async function finish(reason: 'done' | 'interrupted') {
   if (reason === 'done') await new Promise((resolve) => setTimeout(resolve, flags.intervalMs * 3));
   const models = reason === 'done' ? await running() : [];
   const pids = lab.processes.pids;
-  await lab.stop();
+  let code = { done: 0, interrupted: 130, failed: 1 }[reason];
+  try {
+    await lab.stop();
+    report(reason, elapsedS, models, pids);
+  } catch (err) {
+    console.error('demo: could not write the summary:', err);
+    code = 1;
+  } finally {
+    process.exit(code);
+  }
+}
 
+function report(reason: string, elapsedS: number, models: RunningModel[], pids: number[]) {
   const summary = summarize(lab.sink, flags.pricePerKwh);
   const clientTallies = [...tallies.values()];
   writeFileSync(
@@ -93,11 +111,8 @@ async function finish(reason: 'done' | 'interrupted') {
     join(outDir, 'telemetry.json'),
     json({ points: allPoints(), spans: lab.sink.spans(), logs: lab.sink.logs() }),
   );
-  process.stdout.write(
-    `\n${renderFrame({ elapsedS, durationS: flags.duration, models, tallies: clientTallies, summary })}\n`,
-  );
-  process.stdout.write(`\nsummary, raw telemetry and logs: ${outDir}\n`);
-  process.exit(reason === 'done' ? 0 : 130);
+  const frame = { elapsedS, durationS: flags.duration, models, tallies: clientTallies, summary };
+  process.stdout.write(`\n${renderFrame(frame)}\n\nsummary, raw telemetry and logs: ${outDir}\n`);
 }
 
 function allPoints() {

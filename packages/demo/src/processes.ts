@@ -30,6 +30,10 @@ export class ProcessGroup {
 
   constructor(logDir: string) {
     this.#logDir = logDir;
+    // Whatever ends this process (a crash included), no child outlives it.
+    process.once('exit', () => {
+      for (const { child } of this.#running.values()) child.kill('SIGTERM');
+    });
   }
 
   get pids(): number[] {

@@ -129,6 +129,33 @@ describe('pnpm demo without a terminal', () => {
   });
 });
 
+describe('Ctrl-C', () => {
+  it('stops the demo at once and leaves no process or port behind', { timeout: 60_000 }, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'llm-lab-demo-'));
+    const child = spawn(process.execPath, [main, '--duration', '60', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (data) => {
+      output += data;
+    });
+    while (!output.includes('[')) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const interrupted = Date.now();
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    const tookMs = Date.now() - interrupted;
+
+    assert.equal(code, 130);
+    assert.ok(tookMs < 7_000, `stopping took ${tookMs} ms`);
+    const result = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Result;
+    assert.equal(result.reason, 'interrupted');
+    assert.ok(result.pids.length >= 6, `${result.pids.length} children were running`);
+    for (const pid of result.pids) {
+      assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `process ${pid} is gone`);
+    }
+    for (const port of result.ports) await assertPortFree(port);
+  });
+});
+
 function assertPortFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();

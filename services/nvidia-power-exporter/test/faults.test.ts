@@ -102,9 +102,6 @@ describe('rows that are not plain readings', () => {
   it('[GPU is lost]: logged once at error, that GPU stops, the others go on', async () => {
     exporter = startExporter({
       OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-      // Under cumulative temporality the JS metrics SDK repeats the last value of a series the
-      // callback stopped observing (opentelemetry-js #4096); delta shows what the exporter observes.
-      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
       ...nvidiaSmiEnv({ gpus: 2, fault: 'gpu-lost', faultAfter: 3 }),
     });
     const lost = await exporter.waitForLog((l) => l.code === 'NVSMI_GPU_LOST');

@@ -1,0 +1,27 @@
+// Every metric this service creates. The dashboards and deploy checks read this file, so it
+// imports nothing and the values are the exact OTel names (a contract, see DESIGN.md).
+export const metricNames = {
+  powerTotal: 'mac.power.total',
+  powerCpu: 'mac.power.cpu',
+  powerGpu: 'mac.power.gpu',
+  powerAne: 'mac.power.ane',
+  powerRam: 'mac.power.ram',
+  powerGpuRam: 'mac.power.gpu_ram',
+  powerSystem: 'mac.power.system',
+  tempCpu: 'mac.temp.cpu',
+  tempGpu: 'mac.temp.gpu',
+  gpuUsage: 'mac.gpu.usage',
+  cpuUsage: 'mac.cpu.usage',
+  ecpuUsage: 'mac.cpu.ecpu_usage',
+  pcpuUsage: 'mac.cpu.pcpu_usage',
+  ramUsed: 'mac.memory.ram_used',
+  ramTotal: 'mac.memory.ram_total',
+  swapUsed: 'mac.memory.swap_used',
+  swapTotal: 'mac.memory.swap_total',
+  fanSpeed: 'mac.fan.speed',
+  fanMaxSpeed: 'mac.fan.max_speed',
+  energyTotal: 'mac.energy.total',
+  energyGpu: 'mac.energy.gpu',
+  samplesRejected: 'macmon_exporter.samples.rejected',
+  childRestarts: 'macmon_exporter.child.restarts',
+} as const;
