@@ -1,0 +1,119 @@
+import { performance } from 'node:perf_hooks';
+import type { Tracer } from '@opentelemetry/api';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { RouterConfig } from '../config.ts';
+import { RouterError } from '../errors.ts';
+import { toRouterError } from '../http/error-body.ts';
+import { takeKeepAlive } from '../http/keep-alive.ts';
+import {
+  endSpan,
+  extractContext,
+  type RequestInstruments,
+  startServerSpan,
+} from '../telemetry/request-telemetry.ts';
+import { type ForwardResult, OPERATION, usageAttributes } from './forward.ts';
+import type { ModelManager } from './manager-port.ts';
+import type { Api } from './payload.ts';
+import { parseBody, promptOf, resolveTarget } from './request-body.ts';
+import { Responder } from './responder.ts';
+import type { RouteTable, Target } from './route-table.ts';
+import { type Call, serveTarget } from './serve-target.ts';
+import type { UpstreamPools } from './upstream-pools.ts';
+
+// The life of one inference request: validate, route, wait for the model, forward (retrying
+// once when EXO lost the instance), and account for it in spans and metrics.
+
+export interface InferenceDeps {
+  current(): { config: RouterConfig; table: RouteTable };
+  manager: ModelManager;
+  pools: UpstreamPools;
+  tracer: Tracer;
+  instruments: RequestInstruments;
+  logger: Logger;
+  heartbeatMs: number;
+}
+
+export function createInferenceHandler(deps: InferenceDeps) {
+  return async function handle(api: Api, request: FastifyRequest, reply: FastifyReply) {
+    reply.hijack();
+    const started = performance.now();
+    const res = new Responder(reply.raw, api);
+    const route = request.routeOptions.url ?? request.url;
+    const server = startServerSpan(deps.tracer, extractContext(request.headers), `POST ${route}`, {
+      'http.request.method': 'POST',
+      'http.route': route,
+      'url.path': request.url.split('?')[0] ?? request.url,
+      'gen_ai.operation.name': OPERATION,
+    });
+
+    const abort = new AbortController();
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
+    });
+
+    let target: Target | undefined;
+    let result: ForwardResult | undefined;
+    let failure: RouterError | undefined;
+    let attributes: Record<string, string> = {};
+    let stream = false;
+    try {
+      const body = parseBody(request.body);
+      target = resolveTarget(body, deps.current().table);
+      const keepAlive = takeKeepAlive(body, request.headers['x-keep-alive']);
+      attributes = {
+        'gen_ai.request.model': target.name,
+        'gen_ai.provider.name': target.provider,
+        'gen_ai.operation.name': OPERATION,
+      };
+      server.span.setAttributes(attributes);
+      server.span.updateName(`${OPERATION} ${target.name}`);
+      deps.instruments.inFlight(1, attributes);
+
+      stream = body.stream === true;
+      const { config } = deps.current();
+      const recordContent = config.telemetry.recordContent;
+      if (recordContent) server.span.setAttribute('gen_ai.input.messages', promptOf(body));
+      const call: Call = { api, body, stream, request, keepAlive, collectOutput: recordContent };
+      result = await serveTarget(deps, config, target, call, res, server.context, abort.signal);
+      if (recordContent && result.outputText !== undefined) {
+        server.span.setAttribute('gen_ai.output.messages', result.outputText);
+      }
+      if (result.interrupted)
+        failure = new RouterError('stream_interrupted', 'upstream stream ended early');
+    } catch (err) {
+      failure = abort.signal.aborted
+        ? new RouterError('upstream_error', 'client disconnected')
+        : toRouterError(err);
+      if (!abort.signal.aborted) res.fail(failure);
+    } finally {
+      if (target) deps.instruments.inFlight(-1, attributes);
+      const aborted = abort.signal.aborted;
+      const usage = result?.usage ?? {};
+      server.span.setAttributes({
+        ...usageAttributes(usage),
+        'http.response.status_code': res.status,
+      });
+      endSpan(server.span, failure);
+      if (target) {
+        const first = stream ? result?.firstOutputAt : undefined;
+        const errorType = aborted ? 'client_aborted' : failure?.code;
+        deps.instruments.record(
+          {
+            durationS: (performance.now() - started) / 1000,
+            usage,
+            ...(first === undefined ? {} : { ttftS: (first - started) / 1000 }),
+            ...(errorType ? { errorType } : {}),
+          },
+          attributes,
+        );
+      }
+      if (failure && failure.status >= 500 && !aborted) {
+        deps.logger.warn(
+          { code: failure.code, model: target?.name, reason: failure.message },
+          'request failed',
+        );
+      }
+    }
+  };
+}

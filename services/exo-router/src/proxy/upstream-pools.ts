@@ -1,0 +1,86 @@
+import { type Dispatcher, Pool } from 'undici';
+import { RouterError, type RouterErrorCode } from '../errors.ts';
+
+// One keep-alive connection pool per upstream origin, shared by every request to it.
+
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+  /** Bound on the wait for response headers (EXO sends none until a non-stream answer is done). */
+  headersTimeoutMs: number;
+  /** Bound on silence between body bytes. */
+  bodyTimeoutMs: number;
+}
+
+export interface UpstreamPools {
+  request(call: UpstreamCall): Promise<Dispatcher.ResponseData>;
+  close(): Promise<void>;
+}
+
+export function createUpstreamPools(): UpstreamPools {
+  const pools = new Map<string, Pool>();
+
+  const poolFor = (origin: string) => {
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+
+  return {
+    request(call) {
+      const url = new URL(call.url);
+      return poolFor(url.origin).request({
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: call.headers,
+        body: call.body,
+        signal: call.signal,
+        headersTimeout: call.headersTimeoutMs,
+        bodyTimeout: call.bodyTimeoutMs,
+      });
+    },
+    async close() {
+      await Promise.allSettled([...pools.values()].map((pool) => pool.close()));
+      pools.clear();
+    },
+  };
+}
+
+/** A transport failure as a RouterError that names the upstream and what went wrong. */
+export function transportError(
+  error: unknown,
+  target: { label: string; url: string; exo: boolean },
+) {
+  const code: RouterErrorCode = target.exo ? 'exo_unreachable' : 'upstream_error';
+  const reason = describeTransport(error);
+  if (reason.startsWith('no response headers') || reason.startsWith('no body bytes')) {
+    return new RouterError(
+      target.exo ? 'exo_error' : 'upstream_error',
+      `${target.label} at ${target.url}: ${reason}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new RouterError(code, `${target.label} at ${target.url} is unreachable: ${reason}`, {
+    cause: error,
+  });
+}
+
+function describeTransport(error: unknown): string {
+  const err = error as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  if (err?.code === 'UND_ERR_HEADERS_TIMEOUT') return 'no response headers within the timeout';
+  if (err?.code === 'UND_ERR_BODY_TIMEOUT') return 'no body bytes within the stall timeout';
+  const code = err?.cause?.code ?? err?.code;
+  const message = err?.cause?.message ?? err?.message ?? String(error);
+  return code && !message.includes(code) ? `${code} ${message}` : message;
+}
