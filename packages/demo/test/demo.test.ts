@@ -130,9 +130,13 @@ describe('pnpm demo without a terminal', () => {
 });
 
 describe('Ctrl-C', () => {
-  it('stops the demo at once and leaves no process or port behind', { timeout: 60_000 }, async () => {
+  it('stops the demo at once and leaves no process or port behind', {
+    timeout: 60_000,
+  }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'llm-lab-demo-'));
-    const child = spawn(process.execPath, [main, '--duration', '60', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, '--duration', '60', '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (data) => {
       output += data;
