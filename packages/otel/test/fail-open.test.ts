@@ -40,7 +40,9 @@ async function failOpen(fault: SinkFault, note: (message: string) => void) {
       .map((line) => JSON.parse(line).heapUsed as number);
     const settled = heap[15] ?? heap[0] ?? 0;
     const peakLate = Math.max(...heap.slice(-30));
-    note(`heap ${(settled / 1e6).toFixed(1)} MB after 15 s, late peak ${(peakLate / 1e6).toFixed(1)} MB`);
+    note(
+      `heap ${(settled / 1e6).toFixed(1)} MB after 15 s, late peak ${(peakLate / 1e6).toFixed(1)} MB`,
+    );
     assert.ok(
       peakLate - settled < HEAP_GROWTH_BOUND,
       `heap grew ${((peakLate - settled) / 1e6).toFixed(1)} MB`,
