@@ -1,4 +1,5 @@
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +74,13 @@ export async function makeWorkspace(): Promise<Workspace> {
     path.join(routerSrc, 'src', 'config.ts'),
     path.join(servicesDir, 'exo-router', 'src', 'config.ts'),
   );
-  await cp(path.join(routerSrc, 'Dockerfile'), path.join(servicesDir, 'exo-router', 'Dockerfile'));
+  // The compose files build from the services' Dockerfiles; the copies keep those paths valid.
+  for (const service of await readdir(path.join(realRepoRoot, 'services'))) {
+    const dockerfile = path.join(realRepoRoot, 'services', service, 'Dockerfile');
+    if (!existsSync(dockerfile)) continue;
+    await mkdir(path.join(servicesDir, service), { recursive: true });
+    await cp(dockerfile, path.join(servicesDir, service, 'Dockerfile'));
+  }
 
   const file = (relative: string) => path.join(root, relative);
   const read = (relative: string) => readFile(file(relative), 'utf8');
