@@ -10,6 +10,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const testkit = join(here, '..', '..', '..', 'packages', 'testkit', 'src');
 export const routerMain = join(here, '..', 'dist', 'main.js');
 
+// Every child still running; killed on any exit of the benchmark (normal end, a throw, a
+// signal), so that no router or simulator outlives it with parent pid 1.
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
 export interface Child {
   url: string;
   /** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
@@ -46,10 +51,13 @@ export function writeRouterConfig(path: string, simUrl: string): void {
 }
 
 function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<Child> {
+  hookExit();
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
@@ -84,6 +92,26 @@ function cpuSecondsOf(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** Kills every child on the way out, whatever the way out is. */
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+
+  // 'exit' runs synchronously on process.exit(), a normal end and an uncaught throw.
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
+function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

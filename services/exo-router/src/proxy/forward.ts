@@ -6,7 +6,7 @@ import { inspectPayload, outputTextOf, rewritePayload } from './payload.ts';
 import type { Responder } from './responder.ts';
 import { createStreamRelay } from './stream-relay.ts';
 import type { UpstreamPools } from './upstream-pools.ts';
-import { transportError } from './upstream-pools.ts';
+import { endpointOf, transportError } from './upstream-pools.ts';
 import { isMissingInstance, type UpstreamLabel, upstreamStatusError } from './upstream-status.ts';
 
 // One upstream call inside a CLIENT span: sends the rewritten body, then relays the answer.
@@ -56,7 +56,7 @@ export async function forward(
   signal: AbortSignal,
   deps: ForwardDeps,
 ): Promise<ForwardResult> {
-  const url = new URL(request.url);
+  const endpoint = endpointOf(request.url);
   const client = startChildSpan(
     deps.tracer,
     parent,
@@ -66,8 +66,8 @@ export async function forward(
       'gen_ai.operation.name': OPERATION,
       'gen_ai.provider.name': request.provider,
       'gen_ai.request.model': request.upstreamModel,
-      'server.address': url.hostname,
-      'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      'server.address': endpoint.hostname,
+      'server.port': endpoint.port,
       'url.full': request.url,
       'http.request.method': 'POST',
     },

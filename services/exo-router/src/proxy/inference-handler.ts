@@ -9,6 +9,7 @@ import { takeKeepAlive } from '../http/keep-alive.ts';
 import {
   endSpan,
   extractContext,
+  type ModelAttributes,
   type RequestInstruments,
   startServerSpan,
 } from '../telemetry/request-telemetry.ts';
@@ -55,23 +56,20 @@ export function createInferenceHandler(deps: InferenceDeps) {
     let target: Target | undefined;
     let result: ForwardResult | undefined;
     let failure: RouterError | undefined;
-    let attributes: Record<string, string> = {};
+    let attributes: ModelAttributes | undefined;
     let stream = false;
     try {
+      // One snapshot: a reload during this request does not mix two configurations.
+      const { config, table } = deps.current();
       const body = parseBody(request.body);
-      target = resolveTarget(body, deps.current().table);
-      const keepAlive = takeKeepAlive(body, request.headers['x-keep-alive']);
-      attributes = {
-        'gen_ai.request.model': target.name,
-        'gen_ai.provider.name': target.provider,
-        'gen_ai.operation.name': OPERATION,
-      };
-      server.span.setAttributes(attributes);
+      target = resolveTarget(body, table);
+      attributes = deps.instruments.attributesFor(OPERATION, target.name, target.provider);
+      server.span.setAttributes(attributes.base);
       server.span.updateName(`${OPERATION} ${target.name}`);
       deps.instruments.inFlight(1, attributes);
 
+      const keepAlive = takeKeepAlive(body, request.headers['x-keep-alive']);
       stream = body.stream === true;
-      const { config } = deps.current();
       const recordContent = config.telemetry.recordContent;
       if (recordContent) server.span.setAttribute('gen_ai.input.messages', promptOf(body));
       const call: Call = { api, body, stream, request, keepAlive, collectOutput: recordContent };
@@ -87,15 +85,13 @@ export function createInferenceHandler(deps: InferenceDeps) {
         : toRouterError(err);
       if (!abort.signal.aborted) res.fail(failure);
     } finally {
-      if (target) deps.instruments.inFlight(-1, attributes);
+      if (attributes) deps.instruments.inFlight(-1, attributes);
       const aborted = abort.signal.aborted;
       const usage = result?.usage ?? {};
-      server.span.setAttributes({
-        ...usageAttributes(usage),
-        'http.response.status_code': res.status,
-      });
+      server.span.setAttributes(usageAttributes(usage));
+      server.span.setAttribute('http.response.status_code', res.status);
       endSpan(server.span, failure);
-      if (target) {
+      if (attributes) {
         const first = stream ? result?.firstOutputAt : undefined;
         const errorType = aborted ? 'client_aborted' : failure?.code;
         deps.instruments.record(

@@ -14,6 +14,14 @@ export interface UpstreamCall {
   bodyTimeoutMs: number;
 }
 
+/** An upstream URL taken apart once: the URLs come from the config, so there are few. */
+export interface Endpoint {
+  origin: string;
+  path: string;
+  hostname: string;
+  port: number;
+}
+
 export interface UpstreamPools {
   request(call: UpstreamCall): Promise<Dispatcher.ResponseData>;
   close(): Promise<void>;
@@ -33,9 +41,9 @@ export function createUpstreamPools(): UpstreamPools {
 
   return {
     request(call) {
-      const url = new URL(call.url);
-      return poolFor(url.origin).request({
-        path: `${url.pathname}${url.search}`,
+      const endpoint = endpointOf(call.url);
+      return poolFor(endpoint.origin).request({
+        path: endpoint.path,
         method: 'POST',
         headers: call.headers,
         body: call.body,
@@ -49,6 +57,26 @@ export function createUpstreamPools(): UpstreamPools {
       pools.clear();
     },
   };
+}
+
+const endpoints = new Map<string, Endpoint>();
+const maxEndpoints = 256;
+
+export function endpointOf(url: string): Endpoint {
+  let endpoint = endpoints.get(url);
+  if (endpoint) return endpoint;
+
+  const parsed = new URL(url);
+  const defaultPort = parsed.protocol === 'https:' ? 443 : 80;
+  endpoint = {
+    origin: parsed.origin,
+    path: `${parsed.pathname}${parsed.search}`,
+    hostname: parsed.hostname,
+    port: Number(parsed.port) || defaultPort,
+  };
+  if (endpoints.size >= maxEndpoints) endpoints.clear();
+  endpoints.set(url, endpoint);
+  return endpoint;
 }
 
 /** A transport failure as a RouterError that names the upstream and what went wrong. */

@@ -18,8 +18,16 @@ import type { Usage } from '../proxy/payload.ts';
 // One request's spans and GenAI metrics (server role). Telemetry never throws into the request.
 
 export interface RequestInstruments {
-  record(outcome: RequestOutcome, attributes: Attributes): void;
-  inFlight(delta: 1 | -1, attributes: Attributes): void;
+  /** The metric attributes of one model, built once and shared by its requests. */
+  attributesFor(operation: string, model: string, provider: string): ModelAttributes;
+  record(outcome: RequestOutcome, attributes: ModelAttributes): void;
+  inFlight(delta: 1 | -1, attributes: ModelAttributes): void;
+}
+
+export interface ModelAttributes {
+  readonly base: Attributes;
+  readonly input: Attributes;
+  readonly output: Attributes;
 }
 
 export interface RequestOutcome {
@@ -38,6 +46,9 @@ const ttftBuckets = [
 ];
 const tpotBuckets = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5];
 const tokenBuckets = Array.from({ length: 14 }, (_, i) => 4 ** i);
+
+// Upstream globs let clients choose model names, so the cache is bounded.
+const maxCachedModels = 256;
 
 export function createRequestInstruments(meter: Meter): RequestInstruments {
   const duration = meter.createHistogram(metricNames.requestDuration, {
@@ -65,32 +76,54 @@ export function createRequestInstruments(meter: Meter): RequestInstruments {
     description: 'Requests being served right now.',
   });
 
-  return {
-    record(outcome, attributes) {
-      const withError = outcome.errorType
-        ? { ...attributes, 'error.type': outcome.errorType }
-        : attributes;
-      duration.record(outcome.durationS, withError);
-      if (outcome.errorType) return;
+  const cache = new Map<string, ModelAttributes>();
 
+  return {
+    attributesFor(operation, model, provider) {
+      const key = `${operation}\u0000${provider}\u0000${model}`;
+      let cached = cache.get(key);
+      if (cached) return cached;
+
+      if (cache.size >= maxCachedModels) cache.clear();
+      cached = modelAttributes(operation, model, provider);
+      cache.set(key, cached);
+      return cached;
+    },
+    record(outcome, { base, input, output }) {
+      if (outcome.errorType) {
+        duration.record(outcome.durationS, { ...base, 'error.type': outcome.errorType });
+        return;
+      }
+      duration.record(outcome.durationS, base);
+
+      const { usage } = outcome;
       if (outcome.ttftS !== undefined) {
-        ttft.record(outcome.ttftS, attributes);
-        const output = outcome.usage.output;
-        if (output !== undefined && output > 1) {
-          tpot.record((outcome.durationS - outcome.ttftS) / (output - 1), attributes);
+        ttft.record(outcome.ttftS, base);
+        if (usage.output !== undefined && usage.output > 1) {
+          tpot.record((outcome.durationS - outcome.ttftS) / (usage.output - 1), base);
         }
       }
-      if (outcome.usage.input !== undefined) {
-        tokens.record(outcome.usage.input, { ...attributes, 'gen_ai.token.type': 'input' });
-      }
-      if (outcome.usage.output !== undefined) {
-        tokens.record(outcome.usage.output, { ...attributes, 'gen_ai.token.type': 'output' });
-      }
+      if (usage.input !== undefined) tokens.record(usage.input, input);
+      if (usage.output !== undefined) tokens.record(usage.output, output);
     },
-    inFlight(delta, attributes) {
-      inFlight.add(delta, attributes);
+    inFlight(delta, { base }) {
+      inFlight.add(delta, base);
     },
   };
+}
+
+function modelAttributes(operation: string, model: string, provider: string): ModelAttributes {
+  const base = {
+    'gen_ai.request.model': model,
+    'gen_ai.provider.name': provider,
+    'gen_ai.operation.name': operation,
+  };
+  // Frozen: the metrics SDK keeps a reference to each attribute set it has seen.
+  return Object.freeze({
+    base: Object.freeze(base),
+    input: Object.freeze({ ...base, 'gen_ai.token.type': 'input' }),
+    output: Object.freeze({ ...base, 'gen_ai.token.type': 'output' }),
+  });
 }
 
 /** The incoming W3C trace context (traceparent/tracestate/baggage), or the root. */
