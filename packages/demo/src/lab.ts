@@ -38,7 +38,8 @@ export interface Lab {
   /** Every port the lab listens on. */
   ports: number[];
   setNvidiaBusy(busy: boolean): void;
-  stop(): Promise<void>;
+  /** Stops every child: SIGTERM, then SIGKILL after `graceMs` (default 5 s). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts every piece of the lab on 127.0.0.1, each on a free port. */
@@ -160,8 +161,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       ],
       setNvidiaBusy: (busy) =>
         writeNvidiaSmiControl(controlFile, { table: busy ? 'load' : 'idle' }),
-      async stop() {
-        await processes.stopAll();
+      async stop(graceMs) {
+        await processes.stopAll(graceMs);
         await sink.close();
       },
     };

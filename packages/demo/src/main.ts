@@ -18,7 +18,12 @@ const HELP = `pnpm demo [-- flags]: runs the whole lab on 127.0.0.1 from recorde
 
 const flags = readFlags();
 const outDir = resolve(flags.out);
-mkdirSync(outDir, { recursive: true });
+try {
+  mkdirSync(outDir, { recursive: true });
+} catch (err) {
+  console.error(`demo: cannot use --out ${flags.out}: ${(err as Error).message}`);
+  process.exit(2);
+}
 
 const started = Date.now();
 const lab = await startLab({ outDir, ttlSeconds: flags.ttl, intervalMs: flags.intervalMs });
@@ -90,7 +95,8 @@ async function finish(reason: 'done' | 'interrupted' | 'failed') {
   const pids = lab.processes.pids;
   let code = { done: 0, interrupted: 130, failed: 1 }[reason];
   try {
-    await lab.stop();
+    // Ctrl-C means now: children get a short grace to flush, then SIGKILL.
+    await lab.stop(reason === 'done' ? 5_000 : 1_500);
     report(reason, elapsedS, models, pids);
   } catch (err) {
     console.error('demo: could not write the summary:', err);
@@ -126,21 +132,13 @@ function json(value: unknown): string {
 function readFlags() {
   // `pnpm demo -- --duration 20` hands the `--` on; it is not an end-of-flags marker here.
   const args = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: args[0] === '--' ? args.slice(1) : args,
-    options: {
-      duration: { type: 'string', default: '60' },
-      'price-per-kwh': { type: 'string', default: '0.30' },
-      ttl: { type: 'string' },
-      'interval-ms': { type: 'string', default: '500' },
-      out: {
-        type: 'string',
-        default: join('demo-output', new Date().toISOString().replace(/[:.]/g, '-')),
-      },
-      help: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-  });
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(args[0] === '--' ? args.slice(1) : args);
+  } catch (err) {
+    return usageError([(err as Error).message]);
+  }
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     process.exit(0);
@@ -156,11 +154,33 @@ function readFlags() {
     !(pricePerKwh >= 0) &&
       `--price-per-kwh must be a number, 0 or more; received ${values['price-per-kwh']}`,
     !(intervalMs >= 100) && `--interval-ms must be at least 100; received ${values['interval-ms']}`,
-    !(ttl >= 1) && `--ttl must be at least 1 second; received ${values.ttl}`,
-  ].filter(Boolean);
-  if (problems.length > 0) {
-    console.error(`demo: ${problems.join('\n      ')}\n\n${HELP}`);
-    process.exit(2);
-  }
+    values.ttl !== undefined &&
+      !(ttl >= 1) &&
+      `--ttl must be at least 1 second; received ${values.ttl}`,
+  ].filter((problem): problem is string => typeof problem === 'string');
+  if (problems.length > 0) usageError(problems);
   return { duration, pricePerKwh, intervalMs, ttl, out: values.out };
+}
+
+function usageError(problems: string[]): never {
+  console.error(`demo: ${problems.join('\n      ')}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function parseFlags(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      duration: { type: 'string', default: '60' },
+      'price-per-kwh': { type: 'string', default: '0.30' },
+      ttl: { type: 'string' },
+      'interval-ms': { type: 'string', default: '500' },
+      out: {
+        type: 'string',
+        default: join('demo-output', new Date().toISOString().replace(/[:.]/g, '-')),
+      },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
 }

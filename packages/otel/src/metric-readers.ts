@@ -23,8 +23,7 @@ export function metricReaders(settings: MetricSettings): IMetricReader[] {
 
   const readers: IMetricReader[] = [];
   for (const name of new Set(settings.exporters)) {
-    if (name === 'otlp')
-      readers.push(periodic(freshGauges(otlpExporter(settings.protocol)), settings));
+    if (name === 'otlp') readers.push(periodic(freshGauges(otlpExporter(settings)), settings));
     if (name === 'console') readers.push(periodic(new ConsoleMetricExporter(), settings));
     if (name === 'prometheus') {
       const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
@@ -36,12 +35,17 @@ export function metricReaders(settings: MetricSettings): IMetricReader[] {
   return readers;
 }
 
-function otlpExporter(protocol: string): PushMetricExporter {
+// The exporter gives up (with its own reason, ECONNREFUSED or the HTTP status) before the
+// reader's timeout would replace that reason with a bare "export timed out".
+function otlpExporter(settings: MetricSettings): PushMetricExporter {
   const module =
-    protocol === 'http/json'
+    settings.protocol === 'http/json'
       ? require('@opentelemetry/exporter-metrics-otlp-http')
       : require('@opentelemetry/exporter-metrics-otlp-proto');
-  return new module.OTLPMetricExporter();
+  const readerTimeoutMs = Math.min(settings.timeoutMs, settings.intervalMs);
+  return new module.OTLPMetricExporter({
+    timeoutMillis: Math.max(1, Math.min(settings.otlpTimeoutMs, Math.floor(readerTimeoutMs * 0.9))),
+  });
 }
 
 const GAUGES = new Set([InstrumentType.GAUGE, InstrumentType.OBSERVABLE_GAUGE]);

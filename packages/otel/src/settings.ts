@@ -12,6 +12,8 @@ export interface MetricSettings extends SignalSettings {
   readonly timeoutMs: number;
   readonly prometheusHost: string | undefined;
   readonly prometheusPort: number;
+  /** OTEL_EXPORTER_OTLP_METRICS_TIMEOUT / OTEL_EXPORTER_OTLP_TIMEOUT, ms. */
+  readonly otlpTimeoutMs: number;
 }
 
 /** OTEL_BSP_* / OTEL_BLRP_*: the batching of spans and log records. */
@@ -30,6 +32,8 @@ export interface LabSettings {
   /** LAB_HOST_NAME when set; it then wins over OTEL_RESOURCE_ATTRIBUTES. */
   readonly hostNameOverride: string | undefined;
   readonly logLevel: string;
+  /** Values that were not understood and were replaced by a default, one sentence each. */
+  readonly problems: string[];
   readonly otelLogLevel: string | undefined;
   readonly otlpEndpoint: string;
   readonly sdkDisabled: boolean;
@@ -40,26 +44,46 @@ export interface LabSettings {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PROTOCOLS = ['http/protobuf', 'http/json'];
 
 // The only place in this package that reads process.env (the OTLP exporters also read their
 // own OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables, as the specification says).
 export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
-  const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
+  // Telemetry never stops a service: a value it does not understand falls back to the
+  // default, and the service logs what it replaced (see start.ts).
+  const problems: string[] = [];
+  let logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) {
-    throw new Error(
-      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; received ${JSON.stringify(env.LOG_LEVEL)}`,
+    problems.push(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; received ${JSON.stringify(env.LOG_LEVEL)}, using info`,
     );
+    logLevel = 'info';
   }
 
-  const protocol = (signal: string) =>
-    nonEmpty(env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]) ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
-    'http/protobuf';
-  const exporters = (name: string) =>
-    (env[name] ?? 'otlp')
+  const protocol = (signal: string) => {
+    const name = env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]
+      ? `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`
+      : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+    const value = nonEmpty(env[name]) ?? 'http/protobuf';
+    if (PROTOCOLS.includes(value)) return value;
+    problems.push(
+      `${name} must be one of ${PROTOCOLS.join(', ')}; received ${JSON.stringify(value)}, using http/protobuf`,
+    );
+    return 'http/protobuf';
+  };
+  const exporters = (name: string, allowed: string[]) => {
+    const values = (env[name] ?? 'otlp')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+    const unknown = values.filter((value) => !allowed.includes(value));
+    if (unknown.length > 0) {
+      problems.push(
+        `${name} accepts ${allowed.join(', ')}; ignoring ${unknown.map((u) => JSON.stringify(u)).join(', ')}`,
+      );
+    }
+    return values.filter((value) => allowed.includes(value));
+  };
   const batch = (prefix: string): BatchSettings =>
     Object.freeze({
       maxQueueSize: positive(env[`${prefix}_MAX_QUEUE_SIZE`]),
@@ -74,25 +98,30 @@ export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettin
     hostName: nonEmpty(env.LAB_HOST_NAME) ?? hostname(),
     hostNameOverride: nonEmpty(env.LAB_HOST_NAME),
     logLevel,
+    problems,
     otelLogLevel: nonEmpty(env.OTEL_LOG_LEVEL),
     otlpEndpoint: nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? 'http://localhost:4318',
     sdkDisabled: (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true',
     serviceName: nonEmpty(env.OTEL_SERVICE_NAME),
     metrics: Object.freeze({
-      exporters: exporters('OTEL_METRICS_EXPORTER'),
+      exporters: exporters('OTEL_METRICS_EXPORTER', ['otlp', 'console', 'prometheus', 'none']),
       protocol: protocol('METRICS'),
       intervalMs: positive(env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000,
       timeoutMs: positive(env.OTEL_METRIC_EXPORT_TIMEOUT) ?? 30_000,
       prometheusHost: nonEmpty(env.OTEL_EXPORTER_PROMETHEUS_HOST),
       prometheusPort: positive(env.OTEL_EXPORTER_PROMETHEUS_PORT) ?? 9464,
+      otlpTimeoutMs:
+        positive(env.OTEL_EXPORTER_OTLP_METRICS_TIMEOUT) ??
+        positive(env.OTEL_EXPORTER_OTLP_TIMEOUT) ??
+        10_000,
     }),
     traces: Object.freeze({
-      exporters: exporters('OTEL_TRACES_EXPORTER'),
+      exporters: exporters('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none']),
       protocol: protocol('TRACES'),
       batch: batch('OTEL_BSP'),
     }),
     logs: Object.freeze({
-      exporters: exporters('OTEL_LOGS_EXPORTER'),
+      exporters: exporters('OTEL_LOGS_EXPORTER', ['otlp', 'console', 'none']),
       protocol: protocol('LOGS'),
       batch: batch('OTEL_BLRP'),
     }),

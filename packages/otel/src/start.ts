@@ -76,6 +76,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     bridgeToOtel: !settings.sdkDisabled,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
+  for (const problem of settings.problems) logger.warn({ setting: problem.split(' ')[0] }, problem);
   const timeoutMs = options.shutdownTimeoutMs ?? 5_000;
   let stopping: Promise<void> | undefined;
 

@@ -107,4 +107,36 @@ describe('resource attributes and the shared variables', () => {
       await service.stop();
     }
   });
+
+  it('keeps running on values it does not understand, and says what it used instead', async () => {
+    sink.clear();
+    const service = run([fixture('load-service.ts')], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_METRIC_EXPORT_INTERVAL: '200',
+      LOG_LEVEL: 'loud',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon',
+      OTEL_TRACES_EXPORTER: 'otlp,zipkin',
+    });
+    try {
+      const level = JSON.parse(
+        await service.waitForLine((line) => line.includes('LOG_LEVEL must be')),
+      );
+      const protocol = JSON.parse(
+        await service.waitForLine((line) => line.includes('OTEL_EXPORTER_OTLP_PROTOCOL must be')),
+      );
+      const exporter = JSON.parse(
+        await service.waitForLine((line) => line.includes('OTEL_TRACES_EXPORTER accepts')),
+      );
+
+      assert.equal(level.level, 'warn');
+      assert.match(level.msg, /received "loud", using info/);
+      assert.match(protocol.msg, /using http\/protobuf/);
+      assert.match(exporter.msg, /ignoring "zipkin"/);
+      await sink.waitForMetric('load.work');
+      await sink.waitForSpan('load.tick');
+      assert.equal(sink.requestsByEncoding.json, 0, 'fell back to protobuf');
+    } finally {
+      await service.stop();
+    }
+  });
 });

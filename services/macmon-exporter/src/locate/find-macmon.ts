@@ -2,7 +2,7 @@
 // pins and tests), else `macmon` on PATH. Every place tried is kept for the error message.
 
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 export interface FindMacmonInput {
   macmonPath?: string | undefined;
@@ -36,7 +36,12 @@ export function findMacmon(input: FindMacmonInput): FindMacmonResult {
     if (isExecutableFile(input.macmonPath)) {
       return { found: true, path: input.macmonPath, source: 'MACMON_PATH' };
     }
-    return { found: false, looked: [`MACMON_PATH=${input.macmonPath} (not an executable file)`] };
+    const resolved = resolve(input.macmonPath);
+    const where =
+      resolved === input.macmonPath
+        ? resolved
+        : `${input.macmonPath}, resolved to ${resolved} from ${process.cwd()}`;
+    return { found: false, looked: [`MACMON_PATH=${where} (not an executable file)`] };
   }
 
   const appDirs = input.applicationDirs ?? defaultApplicationDirs(input.home);
