@@ -1,41 +1,26 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   signalflowMetricUses,
   splSearchMetricNames,
   sqlMetricNames,
 } from '../checks/dashboard-queries.ts';
 import { isEmitted } from '../checks/dashboards.ts';
-import {
-  findingsOf,
-  makeWorkspace,
-  type Workspace,
-  writeMetricNames,
-} from './helpers/workspace.ts';
+import { findingsOf, useWorkspace, writeMetricNames } from './helpers/workspace.ts';
 
 const files = [
   'deploy/dashboards/signoz/llm-lab.json',
   'deploy/dashboards/splunk/llm-lab.json',
   'deploy/dashboards/o11y/power-per-host.signalflow',
 ];
-let ws: Workspace;
-const originals = new Map<string, string>();
-
-before(async () => {
-  ws = await makeWorkspace();
-  for (const file of files) originals.set(file, await ws.read(file));
-});
-afterEach(async () => {
-  for (const [file, text] of originals) await ws.write(file, text);
-});
-after(() => ws.close());
+const workspace = useWorkspace(files);
 
 test('a SigNoz builder query on a metric no service emits is reported', async () => {
-  await ws.replace(files[0] ?? '', '"key": "mac.power.ane"', '"key": "mac.power.neural"');
+  await workspace().replace(files[0] ?? '', '"key": "mac.power.ane"', '"key": "mac.power.neural"');
 
-  const [finding] = findingsOf(await ws.check(), 'dashboard-unknown-metric');
+  const [finding] = findingsOf(await workspace().check(), 'dashboard-unknown-metric');
 
   assert.equal(finding?.file, 'deploy/dashboards/signoz/llm-lab.json');
   assert.match(finding?.path ?? '', /Mac power per domain.*aggregateAttribute\.key/);
@@ -43,41 +28,43 @@ test('a SigNoz builder query on a metric no service emits is reported', async ()
 });
 
 test('a SigNoz ClickHouse SQL query on an unknown metric is reported', async () => {
-  await ws.replace(
+  await workspace().replace(
     files[0] ?? '',
     /metric_name = 'gpu\.energy\.board'/g,
     "metric_name = 'gpu.energy.total'",
   );
 
-  const findings = findingsOf(await ws.check(), 'dashboard-unknown-metric');
+  const findings = findingsOf(await workspace().check(), 'dashboard-unknown-metric');
 
   assert.ok(findings.every((f) => f.path.includes('clickhouse_sql')));
   assert.ok(findings.every((f) => f.problem.includes('"gpu.energy.total"')));
 });
 
 test('a Splunk mstats search on an unknown metric is reported', async () => {
-  await ws.replace(files[1] ?? '', 'avg(mac.power.system)', 'avg(mac.power.board)');
+  await workspace().replace(files[1] ?? '', 'avg(mac.power.system)', 'avg(mac.power.board)');
 
-  const [finding] = findingsOf(await ws.check(), 'dashboard-unknown-metric');
+  const [finding] = findingsOf(await workspace().check(), 'dashboard-unknown-metric');
 
   assert.equal(finding?.file, 'deploy/dashboards/splunk/llm-lab.json');
   assert.equal(finding?.path, 'dataSources.ds_power_mac_domain.options.query');
 });
 
 test('a SignalFlow program on an unknown metric is reported with its line', async () => {
-  await ws.replace(files[2] ?? '', "data('gpu.power.board'", "data('gpu.power.draw'");
+  await workspace().replace(files[2] ?? '', "data('gpu.power.board'", "data('gpu.power.draw'");
 
-  const [finding] = findingsOf(await ws.check(), 'dashboard-unknown-metric');
+  const [finding] = findingsOf(await workspace().check(), 'dashboard-unknown-metric');
 
   assert.equal(finding?.file, 'deploy/dashboards/o11y/power-per-host.signalflow');
   assert.equal(finding?.path, 'line 3');
 });
 
 test('a metric a service stops emitting breaks the dashboards that chart it', async () => {
-  await writeMetricNames(ws.servicesDir, 'nvidia-power-exporter', { energy: 'gpu.energy.board' });
+  await writeMetricNames(workspace().servicesDir, 'nvidia-power-exporter', {
+    energy: 'gpu.energy.board',
+  });
 
   try {
-    const findings = findingsOf(await ws.check(), 'dashboard-unknown-metric');
+    const findings = findingsOf(await workspace().check(), 'dashboard-unknown-metric');
 
     assert.ok(findings.every((f) => f.problem.includes('"gpu.power.board"')));
     assert.deepEqual([...new Set(findings.map((f) => path.basename(f.file)))].sort(), [
@@ -88,7 +75,7 @@ test('a metric a service stops emitting breaks the dashboards that chart it', as
       'tokens-per-watt.signalflow',
     ]);
   } finally {
-    await writeMetricNames(ws.servicesDir, 'nvidia-power-exporter', {
+    await writeMetricNames(workspace().servicesDir, 'nvidia-power-exporter', {
       board: 'gpu.power.board',
       energy: 'gpu.energy.board',
     });
@@ -96,11 +83,11 @@ test('a metric a service stops emitting breaks the dashboards that chart it', as
 });
 
 test('a service without src/metric-names.ts fails with a clear "missing" message', async () => {
-  const file = path.join(ws.servicesDir, 'macmon-exporter', 'src', 'metric-names.ts');
+  const file = path.join(workspace().servicesDir, 'macmon-exporter', 'src', 'metric-names.ts');
   await rm(file);
 
   try {
-    const report = await ws.check();
+    const report = await workspace().check();
     const missing = report.findings.filter((f) => f.rule === 'metric-names-missing');
 
     assert.equal(missing.length, 1);
@@ -111,7 +98,7 @@ test('a service without src/metric-names.ts fails with a clear "missing" message
     );
     assert.match(missing[0]?.fix ?? '', /export const metricNames = \{ … \} as const;/);
   } finally {
-    await writeMetricNames(ws.servicesDir, 'macmon-exporter', {
+    await writeMetricNames(workspace().servicesDir, 'macmon-exporter', {
       total: 'mac.power.total',
       cpu: 'mac.power.cpu',
       gpu: 'mac.power.gpu',
@@ -124,12 +111,12 @@ test('a service without src/metric-names.ts fails with a clear "missing" message
 });
 
 test('grouped metricNames objects are read at any depth', async () => {
-  await writeMetricNames(ws.servicesDir, 'nvidia-power-exporter', {
+  await writeMetricNames(workspace().servicesDir, 'nvidia-power-exporter', {
     power: { board: 'gpu.power.board' },
     energy: { board: 'gpu.energy.board' },
   });
 
-  assert.deepEqual((await ws.check()).findings, []);
+  assert.deepEqual((await workspace().check()).findings, []);
 });
 
 test('histogram parts and globs resolve to the emitted base name', () => {

@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are config text with ${…} placeholders
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import { findEnvReferences } from '../checks/env-vars.ts';
-import { findingsOf, makeWorkspace, type Workspace } from './helpers/workspace.ts';
+import { findingsOf, useWorkspace } from './helpers/workspace.ts';
 
 const files = [
   'deploy/.env.example',
@@ -12,26 +12,16 @@ const files = [
   'deploy/litellm/config.yaml',
   'deploy/litellm/.env.example',
 ];
-let ws: Workspace;
-const originals = new Map<string, string>();
-
-before(async () => {
-  ws = await makeWorkspace();
-  for (const file of files) originals.set(file, await ws.read(file));
-});
-afterEach(async () => {
-  for (const [file, text] of originals) await ws.write(file, text);
-});
-after(() => ws.close());
+const workspace = useWorkspace(files);
 
 test('a collector ${env:…} missing from .env.example is reported with its line', async () => {
-  await ws.replace(
+  await workspace().replace(
     'deploy/otelcol/config.yaml',
     'realm: ${env:SPLUNK_O11Y_REALM}',
     'realm: ${env:SPLUNK_REALM}',
   );
 
-  const [finding] = findingsOf(await ws.check(), 'env-not-listed');
+  const [finding] = findingsOf(await workspace().check(), 'env-not-listed');
 
   assert.equal(finding?.file, 'deploy/otelcol/config.yaml');
   assert.match(finding?.path ?? '', /^line \d+$/);
@@ -39,9 +29,13 @@ test('a collector ${env:…} missing from .env.example is reported with its line
 });
 
 test('a variable removed from .env.example is reported where the configs read it', async () => {
-  await ws.replace('deploy/.env.example', /# HEC token[^\n]*\nSPLUNK_HEC_TOKEN=[^\n]*\n/, '');
+  await workspace().replace(
+    'deploy/.env.example',
+    /# HEC token[^\n]*\nSPLUNK_HEC_TOKEN=[^\n]*\n/,
+    '',
+  );
 
-  const findings = findingsOf(await ws.check(), 'env-not-listed');
+  const findings = findingsOf(await workspace().check(), 'env-not-listed');
 
   assert.deepEqual(
     findings.map((f) => f.file),
@@ -50,9 +44,13 @@ test('a variable removed from .env.example is reported where the configs read it
 });
 
 test('an exo-router ${env:…} missing from .env.example is reported', async () => {
-  await ws.replace('deploy/exo-router/config.yaml', '${env:EXO_BASE_URL}', '${env:EXO_URL}');
+  await workspace().replace(
+    'deploy/exo-router/config.yaml',
+    '${env:EXO_BASE_URL}',
+    '${env:EXO_URL}',
+  );
 
-  const report = await ws.check();
+  const report = await workspace().check();
   const listed = report.findings.filter((f) => f.rule === 'env-not-listed');
 
   assert.equal(listed[0]?.file, 'deploy/exo-router/config.yaml');
@@ -60,26 +58,26 @@ test('an exo-router ${env:…} missing from .env.example is reported', async () 
 });
 
 test('a LiteLLM os.environ/ variable missing from litellm/.env.example is reported', async () => {
-  await ws.replace(
+  await workspace().replace(
     'deploy/litellm/config.yaml',
     'os.environ/LITELLM_MASTER_KEY',
     'os.environ/LITELLM_KEY',
   );
 
-  const [finding] = findingsOf(await ws.check(), 'env-not-listed');
+  const [finding] = findingsOf(await workspace().check(), 'env-not-listed');
 
   assert.equal(finding?.file, 'deploy/litellm/config.yaml');
   assert.match(finding?.fix ?? '', /litellm\/\.env\.example/);
 });
 
 test('a variable in .env.example without a comment is reported', async () => {
-  await ws.replace(
+  await workspace().replace(
     'deploy/.env.example',
     "# The org's realm, e.g. us0, us1, eu0 (shown on the organization's profile page).\n",
     '',
   );
 
-  const [finding] = findingsOf(await ws.check(), 'env-not-commented');
+  const [finding] = findingsOf(await workspace().check(), 'env-not-commented');
 
   assert.match(finding?.problem ?? '', /SPLUNK_O11Y_REALM has no comment/);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
-import { findingsOf, makeWorkspace, type Workspace } from './helpers/workspace.ts';
+import { test } from 'node:test';
+import { findingsOf, useWorkspace } from './helpers/workspace.ts';
 
 const files = [
   'deploy/litellm/config.yaml',
@@ -8,26 +8,16 @@ const files = [
   'deploy/compose/docker-host.yaml',
   'deploy/exo-router/config.yaml',
 ];
-let ws: Workspace;
-const originals = new Map<string, string>();
-
-before(async () => {
-  ws = await makeWorkspace();
-  for (const file of files) originals.set(file, await ws.read(file));
-});
-afterEach(async () => {
-  for (const [file, text] of originals) await ws.write(file, text);
-});
-after(() => ws.close());
+const workspace = useWorkspace(files);
 
 test('the metrics flag missing from the compose service is reported', async () => {
-  await ws.replace(
+  await workspace().replace(
     'deploy/compose/docker-host.yaml',
     '      LITELLM_OTEL_INTEGRATION_ENABLE_METRICS: "true"\n',
     '',
   );
 
-  const [finding] = findingsOf(await ws.check(), 'litellm-metrics-flag');
+  const [finding] = findingsOf(await workspace().check(), 'litellm-metrics-flag');
 
   assert.equal(finding?.file, 'deploy/compose/docker-host.yaml (services.litellm.environment)');
   assert.match(finding?.problem ?? '', /traces but no gen_ai\.\* metrics/);
@@ -35,26 +25,26 @@ test('the metrics flag missing from the compose service is reported', async () =
 });
 
 test('the metrics flag set to false in the env example is reported', async () => {
-  await ws.replace(
+  await workspace().replace(
     'deploy/litellm/.env.example',
     'LITELLM_OTEL_INTEGRATION_ENABLE_METRICS=true',
     'LITELLM_OTEL_INTEGRATION_ENABLE_METRICS=false',
   );
 
-  const [finding] = findingsOf(await ws.check(), 'litellm-metrics-flag');
+  const [finding] = findingsOf(await workspace().check(), 'litellm-metrics-flag');
 
   assert.equal(finding?.file, 'deploy/litellm/.env.example');
 });
 
 test('the otel callback or traceparent forwarding switched off is reported', async () => {
-  await ws.replace('deploy/litellm/config.yaml', 'callbacks: ["otel"]', 'callbacks: []');
-  await ws.replace(
+  await workspace().replace('deploy/litellm/config.yaml', 'callbacks: ["otel"]', 'callbacks: []');
+  await workspace().replace(
     'deploy/litellm/config.yaml',
     'forward_traceparent_to_llm_provider: true',
     'forward_traceparent_to_llm_provider: false',
   );
 
-  const findings = findingsOf(await ws.check(), 'litellm-metrics-flag');
+  const findings = findingsOf(await workspace().check(), 'litellm-metrics-flag');
 
   assert.deepEqual(
     findings.map((f) => f.path),
@@ -63,58 +53,66 @@ test('the otel callback or traceparent forwarding switched off is reported', asy
 });
 
 test('a LiteLLM model sent to exo-router that the router does not define is reported', async () => {
-  await ws.replace(
+  await workspace().replace(
     'deploy/litellm/config.yaml',
     'model: openai/qwen3-30b-a3b',
     'model: openai/qwen3-32b',
   );
 
-  const [finding] = findingsOf(await ws.check(), 'litellm-unknown-router-model');
+  const [finding] = findingsOf(await workspace().check(), 'litellm-unknown-router-model');
 
   assert.equal(finding?.path, 'model_list[1].litellm_params.model');
   assert.match(finding?.problem ?? '', /defines no model, alias or upstream pattern "qwen3-32b"/);
 });
 
 test('a model removed from the router config is reported on the LiteLLM side', async () => {
-  await ws.editYaml('deploy/exo-router/config.yaml', (doc) => {
+  await workspace().editYaml('deploy/exo-router/config.yaml', (doc) => {
     doc.deleteIn(['models', 'llama-3.2-1b']);
   });
 
-  const [finding] = findingsOf(await ws.check(), 'litellm-unknown-router-model');
+  const [finding] = findingsOf(await workspace().check(), 'litellm-unknown-router-model');
 
   assert.match(finding?.problem ?? '', /"llama-3\.2-1b"/);
 });
 
 test('router aliases and upstream globs count as defined', async () => {
-  await ws.replace(
+  await workspace().replace(
     'deploy/litellm/config.yaml',
     'model: openai/llama-3.2-1b',
     'model: openai/llama-small',
   );
-  await ws.replace(
+  await workspace().replace(
     'deploy/litellm/config.yaml',
     'model: openai/gpt-oss-120b',
     'model: openai/gpt-oss-20b',
   );
 
-  const report = await ws.check();
+  const report = await workspace().check();
 
   assert.deepEqual(report.findings, []);
 });
 
 test('a stream_timeout not longer than the router load timeout is reported', async () => {
-  await ws.replace('deploy/litellm/config.yaml', 'stream_timeout: 1560', 'stream_timeout: 600');
+  await workspace().replace(
+    'deploy/litellm/config.yaml',
+    'stream_timeout: 1560',
+    'stream_timeout: 600',
+  );
 
-  const [finding] = findingsOf(await ws.check(), 'litellm-stream-timeout');
+  const [finding] = findingsOf(await workspace().check(), 'litellm-stream-timeout');
 
   assert.equal(finding?.path, 'model_list[2].litellm_params.stream_timeout');
   assert.match(finding?.problem ?? '', /1500 s load timeout for "llama-3\.3-70b"/);
 });
 
 test('a LiteLLM health check on /health, which wakes every model, is reported', async () => {
-  await ws.replace('deploy/compose/docker-host.yaml', "4000/health/liveliness'", "4000/health'");
+  await workspace().replace(
+    'deploy/compose/docker-host.yaml',
+    "4000/health/liveliness'",
+    "4000/health'",
+  );
 
-  const [finding] = findingsOf(await ws.check(), 'litellm-health-probe');
+  const [finding] = findingsOf(await workspace().check(), 'litellm-health-probe');
 
   assert.equal(finding?.path, 'services.litellm.healthcheck.test');
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Document, parseDocument } from 'yaml';
 import type { Finding, RuleId } from '../../checks/finding.ts';
@@ -109,6 +110,27 @@ export async function makeWorkspace(): Promise<Workspace> {
     check: (options = {}) =>
       runChecks({ deployDir, servicesDir, dockerCompose: false, shellcheck: false, ...options }),
     close: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * One scratch workspace for a test file: `files` are put back as they were after each test, and
+ * the workspace is removed after the last one. Returns a getter for the open workspace.
+ */
+export function useWorkspace(files: string[]): () => Workspace {
+  let ws: Workspace | undefined;
+  const originals = new Map<string, string>();
+  before(async () => {
+    ws = await makeWorkspace();
+    for (const file of files) originals.set(file, await ws.read(file));
+  });
+  afterEach(async () => {
+    for (const [file, text] of originals) await ws?.write(file, text);
+  });
+  after(() => ws?.close());
+  return () => {
+    if (!ws) throw new Error('the workspace is opened in before()');
+    return ws;
   };
 }
 
