@@ -49,6 +49,10 @@ export function handleAdmin(
   } else if (method === 'POST' && path === '/_sim/faults') {
     const unknown = Object.keys(update).filter((name) => !FAULT_NAMES.has(name));
     if (unknown.length > 0) return reject(res, `unknown fault(s): ${unknown.join(', ')}`);
+    const midStream = update.deleteInstanceMidStream;
+    if (!(midStream === undefined || typeof midStream === 'boolean' || isAfterTokens(midStream))) {
+      return reject(res, 'deleteInstanceMidStream is true, false or {"afterTokens": <n>}');
+    }
     Object.assign(ctx.cluster.faults, update);
     sendJson(res, 200, { faults: ctx.cluster.faults });
   } else if (method === 'POST' && path === '/_sim/options') {
@@ -64,6 +68,11 @@ export function handleAdmin(
     sendJson(res, 404, { detail: 'Not Found' });
   }
   return true;
+}
+
+function isAfterTokens(value: unknown): boolean {
+  const after = (value as { afterTokens?: unknown } | null)?.afterTokens;
+  return typeof after === 'number' && after >= 0;
 }
 
 function reject(res: ServerResponse, message: string): true {

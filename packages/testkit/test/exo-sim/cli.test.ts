@@ -45,6 +45,12 @@ describe('exo-sim CLI', () => {
     assert.equal(speeds.status, 200);
     const bad = await fetch(`${url}/_sim/faults`, { method: 'POST', body: '{"nope":true}' });
     assert.equal(bad.status, 400);
+    const badShape = await fetch(`${url}/_sim/faults`, {
+      method: 'POST',
+      body: '{"deleteInstanceMidStream":3}',
+    });
+    assert.equal(badShape.status, 400);
+    assert.match(await badShape.text(), /afterTokens/);
     const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as { faults: object };
     assert.deepEqual(stats.faults, { nullDeltaFields: true, legacyServer: true });
 
