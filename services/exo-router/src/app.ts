@@ -12,8 +12,9 @@ import type { Logger } from 'pino';
 import type { RouterConfig } from './config.ts';
 import { RouterError } from './errors.ts';
 import { createAuthHook } from './http/auth.ts';
-import { errorBody, flavourOf, toRouterError } from './http/error-body.ts';
+import { errorBody, flavourOf } from './http/error-body.ts';
 import { registerOperatorRoutes } from './http/operator-routes.ts';
+import { trackReceiving } from './http/receiving.ts';
 import { createInferenceHandler } from './proxy/inference-handler.ts';
 import type { ModelManager } from './proxy/manager-port.ts';
 import type { Api } from './proxy/payload.ts';
@@ -35,6 +36,10 @@ export interface RouterApp {
   readonly fastify: FastifyInstance;
   /** Swaps the routing table and keys; requests already running keep what they started with. */
   reconfigure(config: RouterConfig): void;
+  /** Ends every inference request still running with an explicit shutting_down error. */
+  closeRequests(message: string): number;
+  /** Answers requests whose body is still arriving with 503 shutting_down (shutdown start). */
+  refuseReceiving(message: string): number;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,16 @@ export async function createApp(deps: AppDeps): Promise<RouterApp> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.limits.bodyLimit,
     return503OnClosing: true,
+    // Bounds the RECEIPT of a request (a client that promises more body than it sends); Node
+    // answers 408 and closes. Responses, however long they stream, are not affected.
+    requestTimeout: deps.config.limits.requestTimeout,
+    // Node only enforces requestTimeout when it is given to the http.Server constructor (setting
+    // it afterwards, as fastify does, leaves it unchecked on Node 24), and checks it every
+    // connectionsCheckingInterval (30 s by default).
+    http: {
+      requestTimeout: deps.config.limits.requestTimeout,
+      connectionsCheckingInterval: checkingIntervalFor(deps.config.limits.requestTimeout),
+    },
   });
 
   // Bodies arrive as bytes whatever the content type: we parse (and re-send) them ourselves.
@@ -102,7 +117,7 @@ export async function createApp(deps: AppDeps): Promise<RouterApp> {
       .send(errorBody(new RouterError('invalid_request', message), flavourOf(request.url)));
   });
 
-  const handle = createInferenceHandler({
+  const inference = createInferenceHandler({
     current: () => state,
     manager: deps.manager,
     pools,
@@ -112,7 +127,7 @@ export async function createApp(deps: AppDeps): Promise<RouterApp> {
     heartbeatMs: deps.heartbeatMs ?? 10_000,
   });
   for (const [url, api] of inferenceRoutes) {
-    app.post(url, (request, reply) => handle(api, request, reply));
+    app.post(url, (request, reply) => inference.handle(api, request, reply));
   }
   registerOperatorRoutes(app, {
     manager: deps.manager,
@@ -120,17 +135,27 @@ export async function createApp(deps: AppDeps): Promise<RouterApp> {
     logger: deps.logger,
   });
 
+  const receiving = trackReceiving(app.server);
   await app.ready();
   return {
     fastify: app,
     reconfigure(config) {
       state = { config, table: createRouteTable(config, deps.manager) };
     },
+    refuseReceiving: (message) => receiving.refuseAll(message),
+    closeRequests(message) {
+      return inference.closeAll(new RouterError('shutting_down', message));
+    },
     async close() {
       await app.close();
       await pools.close();
     },
   };
+}
+
+function checkingIntervalFor(requestTimeoutMs: number): number {
+  if (requestTimeoutMs <= 0) return 30_000;
+  return Math.min(30_000, Math.max(50, Math.round(requestTimeoutMs / 4)));
 }
 
 function fromFastifyError(err: FastifyError, config: RouterConfig): RouterError {
@@ -144,5 +169,9 @@ function fromFastifyError(err: FastifyError, config: RouterConfig): RouterError 
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
     return new RouterError('invalid_request', err.message);
   }
-  return toRouterError(err);
+  // Only the inference handler talks to upstreams (and labels their failures itself); anything
+  // else thrown here is the router's own fault, never an upstream_error.
+  return new RouterError('internal_error', `exo-router internal error: ${err.message}`, {
+    cause: err,
+  });
 }

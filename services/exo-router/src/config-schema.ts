@@ -87,6 +87,7 @@ export const configSchema = z.strictObject({
       bodyLimit: byteSize.prefault('32MiB'),
       maxEventLoopDelay: duration.prefault('1s'),
       maxHeapUsedBytes: byteSize.prefault(0),
+      requestTimeout: duration.prefault('60s'),
     })
     .prefault({}),
   telemetry: z.strictObject({ recordContent: z.boolean().prefault(false) }).prefault({}),

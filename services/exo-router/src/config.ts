@@ -40,7 +40,13 @@ export interface RouterConfig {
   models: Record<string, ModelConfig>;
   upstreams: Record<string, UpstreamConfig>;
   auth: { apiKeys: string[] };
-  limits: { bodyLimit: number; maxEventLoopDelay: number; maxHeapUsedBytes: number };
+  limits: {
+    bodyLimit: number;
+    maxEventLoopDelay: number;
+    maxHeapUsedBytes: number;
+    /** Bound on receiving one whole request (headers and body); 0 = off. */
+    requestTimeout: number;
+  };
   telemetry: { recordContent: boolean };
   /** The YAML file the config came from, or null when built from defaults only. */
   source: string | null;
@@ -140,12 +146,25 @@ function readYaml(path: string, origin: string): unknown {
       { path: origin, expected: 'a readable YAML file', received: `${path} (${code})` },
     ]);
   }
+  let doc: unknown;
   try {
-    return parseYaml(text) ?? {};
+    doc = parseYaml(text);
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new ConfigError([{ path, expected: 'valid YAML', received: message ?? 'unparseable' }]);
   }
+  // An emptied file (e.g. truncated while being edited) would otherwise mean "no models, default
+  // EXO URL, no API keys": on a reload that unloads everything and can switch auth off.
+  if (doc === null || doc === undefined) {
+    throw new ConfigError([
+      {
+        path: origin,
+        expected: 'a YAML mapping with the router configuration',
+        received: `config file ${path} is empty`,
+      },
+    ]);
+  }
+  return doc;
 }
 
 function resolve(parsed: ParsedConfig, envKeys: string[], source: string | null): RouterConfig {

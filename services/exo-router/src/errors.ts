@@ -16,7 +16,9 @@ export type RouterErrorCode =
   | 'load_stalled'
   | 'model_unloading'
   | 'upstream_error'
-  | 'stream_interrupted';
+  | 'stream_interrupted'
+  | 'internal_error'
+  | 'shutting_down';
 
 export const errorStatus: Readonly<Record<RouterErrorCode, number>> = Object.freeze({
   model_not_found: 404,
@@ -36,6 +38,10 @@ export const errorStatus: Readonly<Record<RouterErrorCode, number>> = Object.fre
   upstream_error: 502,
   // Sent as an in-stream error event; the status line was already 200.
   stream_interrupted: 502,
+  // A fault inside the router itself (never an upstream's): a bug to report.
+  internal_error: 500,
+  // Requests still running when the shutdown bound ends are closed with this.
+  shutting_down: 503,
 });
 
 export class RouterError extends Error {

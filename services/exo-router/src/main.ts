@@ -59,7 +59,7 @@ function reload(): void {
   try {
     const result = loadConfig();
     if (result.help) return;
-    next = result.config;
+    next = keepExoUrl(result.config);
   } catch (err) {
     logger.error({ err }, 'config reload rejected; the running configuration stays');
     return;
@@ -79,14 +79,34 @@ function reload(): void {
   );
 }
 
+// Instances the router created live on the old EXO: switching URLs at run time would orphan
+// them (never unloaded), so the EXO URL, like the listen address, needs a restart.
+function keepExoUrl(next: RouterConfig): RouterConfig {
+  if (next.exo.baseUrl === config.exo.baseUrl) return next;
+  logger.warn(
+    { exoBaseUrl: next.exo.baseUrl, kept: config.exo.baseUrl },
+    'exo.baseUrl changes need a restart; keeping the old EXO URL',
+  );
+  return Object.freeze({
+    ...next,
+    exo: Object.freeze({ ...next.exo, baseUrl: config.exo.baseUrl }),
+  });
+}
+
 async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'exo-router stopping');
+  app.refuseReceiving('exo-router is shutting down; the request body had not fully arrived');
   const force = setTimeout(() => {
+    // Every request ends in an answer or an explicit error: streams get an error event first.
+    const closed = app.closeRequests(
+      'exo-router is shutting down; the request was cut off at the shutdown bound and is incomplete',
+    );
     logger.warn(
-      { boundMs: shutdownBoundMs },
+      { boundMs: shutdownBoundMs, closed },
       'requests still running at the shutdown bound; closing them',
     );
-    app.fastify.server.closeAllConnections();
+    // A moment for the error events to reach the sockets before they are cut.
+    setTimeout(() => app.fastify.server.closeAllConnections(), 200).unref();
   }, shutdownBoundMs);
   force.unref();
 

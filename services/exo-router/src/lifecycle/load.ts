@@ -122,14 +122,18 @@ async function placeInstance(core: ManagerCore, slot: ModelSlot, span: Span): Pr
   }
 }
 
-/** The least recently used model that is ready and idle; pinned (keep_alive < 0) ones last. */
+/** The least recently used model that is ready, idle and not pinned (keep_alive < 0). */
 function pickVictim(core: ManagerCore, loading: ModelSlot): ModelSlot | undefined {
+  // A pin means "loaded until an admin unload": memory pressure does not override it.
   const candidates = [...core.slots()].filter(
-    (slot) => slot !== loading && slot.state === 'ready' && slot.idle,
+    (slot) => slot !== loading && slot.state === 'ready' && slot.idle && !isPinned(slot),
   );
-  const pinned = (slot: ModelSlot) => (slot.keepAlive?.kind === 'forever' ? 1 : 0);
-  candidates.sort((a, b) => pinned(a) - pinned(b) || a.lastUsedAt - b.lastUsedAt);
+  candidates.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
   return candidates[0];
+}
+
+function isPinned(slot: ModelSlot): boolean {
+  return slot.keepAlive?.kind === 'forever';
 }
 
 function placementFailed(
@@ -141,9 +145,15 @@ function placementFailed(
   const busy = [...core.slots()]
     .filter((other) => other !== slot && other.state === 'ready' && !other.idle)
     .map((other) => other.name);
+  const pinned = [...core.slots()]
+    .filter((other) => other !== slot && other.state === 'ready' && other.idle && isPinned(other))
+    .map((other) => other.name);
   const notes = [
     evicted.length > 0 ? `unloaded idle ${evicted.join(', ')} first` : '',
     busy.length > 0 ? `busy models are never evicted: ${busy.join(', ')}` : '',
+    pinned.length > 0
+      ? `pinned models (keep_alive < 0) are never evicted: ${pinned.join(', ')}`
+      : '',
   ].filter(Boolean);
   const suffix = notes.length > 0 ? ` (${notes.join('; ')})` : '';
   return new RouterError(

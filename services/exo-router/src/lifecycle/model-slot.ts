@@ -61,7 +61,7 @@ export class ModelSlot {
       queued: this.queued,
       idleUntil:
         this.state === 'ready' && this.idle && this.idleDeadline !== undefined
-          ? new Date(this.idleDeadline).toISOString()
+          ? isoTime(this.idleDeadline)
           : null,
     };
     if (this.progress && this.state === 'loading') status.progress = { ...this.progress };
@@ -69,4 +69,12 @@ export class ModelSlot {
     if (this.lastError) status.lastError = { ...this.lastError };
     return status;
   }
+}
+
+// The latest instant a Date can hold (ECMA-262 §21.4.1.1); a huge configured ttl must not make
+// toISOString() throw on /running and /v1/models.
+const maxDateMs = 8.64e15;
+
+function isoTime(ms: number): string {
+  return new Date(Math.min(ms, maxDateMs)).toISOString();
 }

@@ -171,7 +171,8 @@ export function scheduleIdle(core: ManagerCore, slot: ModelSlot): void {
 
 /**
  * Unloads a model: DELETE its instance and wait for EXO to confirm. A load in progress is
- * waited for first. Rejects when EXO fails to confirm; the model is "unloaded" either way.
+ * waited for first. Rejects when EXO fails; the model stays "ready" when EXO never accepted the
+ * DELETE, and is "unloaded" once it did (even if the removal was not confirmed in time).
  */
 export async function unload(
   core: ManagerCore,
@@ -188,7 +189,8 @@ export async function unload(
   if (reason) core.telemetry.recordEviction(slot.name, reason);
   core.logger.info({ model: slot.name, instanceId, reason }, 'unloading model');
 
-  const work = deleteAndConfirm(core, slot, instanceId)
+  let deleteAccepted = false;
+  const work = deleteAndConfirm(core, slot, instanceId, () => (deleteAccepted = true))
     .then(
       () => core.logger.info({ model: slot.name, instanceId }, 'model unloaded'),
       (err: unknown) => {
@@ -197,11 +199,26 @@ export async function unload(
       },
     )
     .finally(() => {
+      slot.unloading = undefined;
+      if (!deleteAccepted) {
+        keepAfterFailedDelete(core, slot);
+        return;
+      }
       Object.assign(slot, { state: 'unloaded', instanceId: undefined, progress: undefined });
-      Object.assign(slot, { keepAlive: undefined, unloading: undefined });
+      slot.keepAlive = undefined;
     });
   slot.unloading = work;
   return work;
+}
+
+// EXO never took the DELETE (unreachable, or it refused): the instance is still there, so the
+// model stays "ready" with the error in lastError. Its TTL restarts, so an idle unload is retried
+// one TTL later rather than in a tight loop against an EXO that is down.
+function keepAfterFailedDelete(core: ManagerCore, slot: ModelSlot): void {
+  slot.state = 'ready';
+  if (slot.keepAlive?.kind === 'unload-now') slot.keepAlive = undefined;
+  slot.lastReleasedAt = core.now();
+  settleIdle(core, slot);
 }
 
 export function unloadQuietly(core: ManagerCore, slot: ModelSlot, reason: UnloadReason): void {

@@ -12,9 +12,11 @@ export async function deleteAndConfirm(
   core: ManagerCore,
   slot: ModelSlot,
   instanceId: string,
+  onDeleteAccepted: () => void = () => {},
 ): Promise<void> {
   const runnerIds = (await core.exo.getInstance(instanceId))?.runnerIds ?? [];
   await core.exo.deleteInstance(instanceId);
+  onDeleteAccepted();
 
   const deadline = core.now() + core.unloadConfirmMs;
   for (;;) {

@@ -6,7 +6,7 @@ import { inspectPayload, outputTextOf, rewritePayload } from './payload.ts';
 import type { Responder } from './responder.ts';
 import { createStreamRelay } from './stream-relay.ts';
 import type { UpstreamPools } from './upstream-pools.ts';
-import { endpointOf, transportError } from './upstream-pools.ts';
+import { cutMidResponse, endpointOf, transportError } from './upstream-pools.ts';
 import { isMissingInstance, type UpstreamLabel, upstreamStatusError } from './upstream-status.ts';
 
 // One upstream call inside a CLIENT span: sends the rewritten body, then relays the answer.
@@ -133,7 +133,15 @@ async function send(
 
   const type = String(response.headers['content-type'] ?? '');
   if (type.includes('text/event-stream')) return relayStream(req, res, response.body, sig, d);
-  return relayJson(req, res, await response.body.text(), type, d);
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (err) {
+    if (sig.aborted) throw err;
+    // Headers arrived, so the upstream was reachable: a broken body is its error, not ours.
+    throw cutMidResponse(err, req.label);
+  }
+  return relayJson(req, res, text, type, d);
 }
 
 async function relayStream(

@@ -35,8 +35,29 @@ export interface InferenceDeps {
   heartbeatMs: number;
 }
 
-export function createInferenceHandler(deps: InferenceDeps) {
-  return async function handle(api: Api, request: FastifyRequest, reply: FastifyReply) {
+export interface InferenceHandler {
+  handle(api: Api, request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /**
+   * Ends every request still running with an explicit error (an SSE error event once the
+   * stream has started, an error status before) and aborts its upstream call. Used by shutdown.
+   */
+  closeAll(error: RouterError): number;
+}
+
+export function createInferenceHandler(deps: InferenceDeps): InferenceHandler {
+  const running = new Map<Responder, AbortController>();
+  const closeAll = (error: RouterError) => {
+    const count = running.size;
+    for (const [res, abort] of running) {
+      res.fail(error);
+      abort.abort(error);
+    }
+    running.clear();
+    return count;
+  };
+  return { handle, closeAll };
+
+  async function handle(api: Api, request: FastifyRequest, reply: FastifyReply) {
     reply.hijack();
     const started = performance.now();
     const res = new Responder(reply.raw, api);
@@ -52,6 +73,7 @@ export function createInferenceHandler(deps: InferenceDeps) {
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
     });
+    running.set(res, abort);
 
     let target: Target | undefined;
     let result: ForwardResult | undefined;
@@ -80,13 +102,14 @@ export function createInferenceHandler(deps: InferenceDeps) {
       if (result.interrupted)
         failure = new RouterError('stream_interrupted', 'upstream stream ended early');
     } catch (err) {
-      failure = abort.signal.aborted
-        ? new RouterError('upstream_error', 'client disconnected')
-        : toRouterError(err);
+      failure = abort.signal.aborted ? abortedBy(abort.signal) : toRouterError(err);
       if (!abort.signal.aborted) res.fail(failure);
     } finally {
+      running.delete(res);
+      if (abort.signal.reason instanceof RouterError) failure = abort.signal.reason;
       if (attributes) deps.instruments.inFlight(-1, attributes);
-      const aborted = abort.signal.aborted;
+      // Closed by shutdown is the router's doing, not the client's.
+      const aborted = abort.signal.aborted && !(abort.signal.reason instanceof RouterError);
       const usage = result?.usage ?? {};
       server.span.setAttributes(usageAttributes(usage));
       server.span.setAttribute('http.response.status_code', res.status);
@@ -111,5 +134,11 @@ export function createInferenceHandler(deps: InferenceDeps) {
         );
       }
     }
-  };
+  }
+}
+
+function abortedBy(signal: AbortSignal): RouterError {
+  return signal.reason instanceof RouterError
+    ? signal.reason
+    : new RouterError('upstream_error', 'client disconnected');
 }

@@ -47,12 +47,14 @@ export class Responder {
 
   /** Writes stream bytes; waits while the client's socket is full. */
   async write(chunk: string | Buffer, signal: AbortSignal, isData = true): Promise<void> {
-    if (this.raw.destroyed) return;
+    // Ended already (shutdown closed it with an error event): drop what still arrives.
+    if (this.raw.destroyed || this.finished) return;
     if (isData) this.dataSent = true;
     if (!this.raw.write(chunk)) await once(this.raw, 'drain', { signal }).catch(() => undefined);
   }
 
   heartbeat(comment: string): void {
+    if (this.finished) return;
     this.commitSse();
     if (!this.raw.destroyed) this.raw.write(`: ${comment}\n\n`);
   }

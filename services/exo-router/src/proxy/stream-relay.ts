@@ -41,6 +41,13 @@ export interface StreamRelayOptions {
 
 const maxCollected = 16 * 1024;
 
+/** What ends each API's stream normally, named in the stream_interrupted message. */
+const normalEnd: Record<Api, string> = {
+  chat: '[DONE]',
+  messages: 'message_stop event',
+  responses: 'response.completed event',
+};
+
 export function createStreamRelay(options: StreamRelayOptions): StreamRelay {
   const decoder = new TextDecoder();
   const facts: StreamFacts = { usage: {}, terminal: false, error: false, dataEvents: 0 };
@@ -110,8 +117,7 @@ export function createStreamRelay(options: StreamRelayOptions): StreamRelay {
       const interrupted = !facts.terminal;
       const tail = options.mode === 'rewrite' ? rest : undefined;
       if (!interrupted) return { tail: tail || undefined, interrupted };
-      const message =
-        'the upstream stream ended before its normal end (no [DONE]); the answer is incomplete';
+      const message = `the upstream stream ended before its normal end (no ${normalEnd[options.api]}); the answer is incomplete`;
       return {
         tail: `${tail ?? ''}${sseErrorEvent(options.api, 'stream_interrupted', message)}`,
         interrupted,

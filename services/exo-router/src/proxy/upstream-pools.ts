@@ -86,6 +86,8 @@ export function transportError(
 ) {
   const code: RouterErrorCode = target.exo ? 'exo_unreachable' : 'upstream_error';
   const reason = describeTransport(error);
+  // UND_ERR_SOCKET: the connection was open and the other side closed it; it was reachable.
+  if (causeCode(error) === 'UND_ERR_SOCKET') return cutMidResponse(error, target);
   if (reason.startsWith('no response headers') || reason.startsWith('no body bytes')) {
     return new RouterError(
       target.exo ? 'exo_error' : 'upstream_error',
@@ -98,6 +100,23 @@ export function transportError(
   return new RouterError(code, `${target.label} at ${target.url} is unreachable: ${reason}`, {
     cause: error,
   });
+}
+
+/** The answer's connection broke after it was accepted (headers or body under way). */
+export function cutMidResponse(
+  error: unknown,
+  target: { label: string; url: string; exo: boolean },
+): RouterError {
+  return new RouterError(
+    target.exo ? 'exo_error' : 'upstream_error',
+    `${target.label} at ${target.url} closed the connection mid-response: ${describeTransport(error)}`,
+    { cause: error },
+  );
+}
+
+function causeCode(error: unknown): string | undefined {
+  const err = error as { code?: string; cause?: { code?: string } };
+  return err?.code ?? err?.cause?.code;
 }
 
 function describeTransport(error: unknown): string {

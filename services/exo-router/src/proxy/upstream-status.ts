@@ -30,6 +30,14 @@ export function upstreamStatusError(
       retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : 1,
     });
   }
+  // A glob routed the name here, but the upstream does not have it (llama-swap: "could not
+  // find suitable inference handler"): the client named a model that does not exist.
+  if (status === 404 && !target.exo) {
+    return new RouterError(
+      'model_not_found',
+      `${target.label} at ${target.url} does not know this model: ${words}`,
+    );
+  }
   const code = target.exo ? 'exo_error' : 'upstream_error';
   return new RouterError(code, `${target.label} at ${target.url} answered ${status}: ${words}`);
 }

@@ -80,3 +80,38 @@ test('POST /unload unloads every loaded model', async () => {
   assert.deepEqual([...(answer.body.unloaded ?? [])].sort(), ['llama-1b', 'llama-3b']);
   assert.ok(h.manager.list().every((m) => m.state === 'unloaded'));
 });
+
+test('POST /unload with EXO down: 502, and the model stays ready (with lastError), not "unloaded"', async () => {
+  assert.equal((await json('/models/llama-1b/load', 'POST')).status, 200);
+  h.sim.faults.unreachable = true;
+  try {
+    const failed = await json('/unload', 'POST');
+    assert.equal(failed.status, 502);
+    assert.equal(failed.body.error.code, 'exo_unreachable');
+    const running = (await json('/running')).body as unknown as {
+      models: { name: string; state: string; lastError?: { code: string } }[];
+    };
+    const llama = running.models.find((m) => m.name === 'llama-1b');
+    assert.equal(llama?.state, 'ready');
+    assert.equal(llama?.lastError?.code, 'exo_unreachable');
+  } finally {
+    h.sim.faults.unreachable = false;
+  }
+  assert.equal((await json('/models/llama-1b/unload', 'POST')).status, 200);
+  assert.equal(h.sim.instances().length, 0);
+});
+
+test('a model matching an upstream glob that the upstream answers 404 for: 404 model_not_found', async () => {
+  const answer = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'qwen-nonexistent',
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
+  });
+  const body = (await answer.json()) as AnswerJson;
+  assert.equal(answer.status, 404);
+  assert.equal(body.error.code, 'model_not_found');
+  assert.match(body.error.message, /upstream llama-swap .* does not know this model/);
+});

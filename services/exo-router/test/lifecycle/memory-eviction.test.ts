@@ -42,3 +42,20 @@ test('a busy model is never evicted: placement fails with EXO message and says w
   assert.equal(h.sim.stats.deleteInstanceCalls, 0);
   busy.release();
 });
+
+test('a model pinned with a negative keep_alive is never evicted for memory', async () => {
+  h = await startHarness({ sim: { nodes: [{ name: 'mac-mini', memoryBytes: 17 * GIB }] } });
+  const pin = await h.manager.acquire('qwen-30b', {
+    signal: noSignal(),
+    keepAlive: { kind: 'forever' },
+  });
+  pin.release();
+
+  await assert.rejects(acquire('llama-3b'), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'placement_failed');
+    assert.match(err.message, /pinned models \(keep_alive < 0\) are never evicted: qwen-30b/);
+    return true;
+  });
+  assert.equal(statusOf(h.manager, 'qwen-30b').state, 'ready');
+  assert.equal(h.sim.stats.deleteInstanceCalls, 0);
+});

@@ -48,3 +48,51 @@ test('the official client raises instead of returning a truncated answer', async
     }
   }, /stream/);
 });
+
+test('a non-streaming answer cut mid-body is 502 exo_error "closed the connection mid-response", not exo_unreachable', async () => {
+  h.sim.faults.deleteInstanceMidStream = { afterTokens: 3 };
+  const response = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'llama-1b',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 20,
+    }),
+  });
+  const body = (await response.json()) as { error: { code: string; message: string } };
+
+  assert.equal(response.status, 502);
+  assert.equal(body.error.code, 'exo_error');
+  assert.match(
+    body.error.message,
+    /EXO at http:\/\/127\.0\.0\.1:\d+ closed the connection mid-response/,
+  );
+  assert.doesNotMatch(body.error.message, /unreachable/);
+});
+
+test('stream_interrupted names each API’s own terminal event, not [DONE]', async () => {
+  const expected = {
+    '/v1/messages': /no message_stop event/,
+    '/v1/responses': /no response\.completed event/,
+  };
+  for (const [path, pattern] of Object.entries(expected)) {
+    h.sim.faults.deleteInstanceMidStream = { afterTokens: 3 };
+    const response = await fetch(`${h.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'llama-1b',
+        messages: [{ role: 'user', content: 'hi' }],
+        input: 'hi',
+        stream: true,
+        max_tokens: 20,
+      }),
+    });
+    const text = await response.text();
+    assert.equal(response.status, 200, path);
+    const last = text.trim().split('\n').at(-1) ?? '';
+    assert.match(last, pattern, path);
+    assert.doesNotMatch(last, /\[DONE\]/, path);
+  }
+});
