@@ -138,7 +138,7 @@ function chunk(run: ChatRun, text: string, last: boolean): Record<string, unknow
   };
 
   if (legacyNulls) {
-    // EXO <= 1.0.71 serialises unset fields as explicit nulls (issue #2082, fixed by #2092).
+    // EXO <= 1.0.71 serialises unset fields as explicit nulls (exo #2082, fixed by exo #2092).
     Object.assign(delta, { name: null, tool_calls: null, tool_call_id: null, function_call: null });
     Object.assign(choice, { logprobs: null, finish_reason: null });
     Object.assign(body, { usage: null, service_tier: null });

@@ -20,7 +20,7 @@ export interface RunnerRecord {
   phase: RunnerPhase;
   /** 0..1 through the current loading or warm-up phase. */
   progress: number;
-  /** false once the runner process vanished (issue #2120) or its node is unknown. */
+  /** false once the runner process vanished (exo #2120) or its node is unknown. */
   present: boolean;
   errorMessage?: string;
   retryAt?: number;

@@ -107,7 +107,7 @@ export async function runGeneration(
     hooks.onPrefilled?.();
 
     for (let index = 0; index < plan.completionTokens; index += 1) {
-      // A vanished runner never answers: the request just hangs (issue #2120).
+      // A vanished runner never answers: the request just hangs (exo #2120).
       while (instance.runners.some((runner) => !runner.present)) {
         if (!(await pause(TICK_MS, signal))) return outcome(reason);
       }

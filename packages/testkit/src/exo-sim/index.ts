@@ -58,12 +58,12 @@ export interface SimFaults {
   /** `RunnerLoading` stops progressing while true. */
   loadingStalls?: boolean;
   /** While true, runners (new ones too) leave `/state` while their instance stays, and requests
-   * hang (issue #2120). A vanished runner never comes back: delete the instance. */
+   * hang (exo #2120). A vanished runner never comes back: delete the instance. */
   vanishRunner?: boolean;
   /** While set, each generation deletes its instance after N tokens (true: 1): a stream ends
    * without [DONE], a non-streaming response is reset. */
   deleteInstanceMidStream?: boolean | { afterTokens: number };
-  /** v1.0.71 explicit nulls in stream deltas (issue #2082). */
+  /** v1.0.71 explicit nulls in stream deltas (exo #2082). */
   nullDeltaFields?: boolean;
   /** Answer as an EXO 0.x server (tinychat API). */
   legacyServer?: boolean;

@@ -67,7 +67,7 @@ function advanceRunner(
   if (!runner.present) return;
 
   if (cluster.faults.vanishRunner) {
-    // The runner process disappears while the instance stays registered (issue #2120).
+    // The runner process disappears while the instance stays registered (exo #2120).
     runner.present = false;
     return;
   }

@@ -15,7 +15,7 @@ export type PlacementResult =
 
 /**
  * Picks the smallest set of nodes whose *available* RAM holds the model (EXO places on
- * available memory, issue #2181), largest nodes first, layers split by available memory.
+ * available memory, exo #2181), largest nodes first, layers split by available memory.
  */
 export function computePlacement(
   cluster: Cluster,

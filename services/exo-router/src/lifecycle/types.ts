@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 
-// The model manager's public types (the contract router-http programs against).
+// The model manager's public types: what the HTTP side of the router programs against.
 
 export interface LoadProgress {
   phase: 'placing' | 'downloading' | 'loading' | 'warming' | 'ready';
