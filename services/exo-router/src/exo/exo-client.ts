@@ -24,6 +24,8 @@ export type ExoAnswer<T> = { ok: true; value: T } | { ok: false; status: number;
 export interface ExoModel {
   id: string;
   huggingFaceId?: string;
+  /** From `storage_size_megabytes` (EXO's MB are MiB: `Memory.in_mb` divides by 1024²). */
+  storageBytes?: number;
 }
 
 export interface ExoClientOptions {
@@ -68,10 +70,17 @@ export function createExoClient(options: ExoClientOptions): ExoClient {
       const data = (reply.body as { data?: unknown })?.data;
       if (!Array.isArray(data)) throw unusable(baseUrl, 'GET /v1/models', reply);
       return data
-        .filter((m): m is { id: string; hugging_face_id?: unknown } => typeof m?.id === 'string')
+        .filter(
+          (m): m is { id: string; hugging_face_id?: unknown; storage_size_megabytes?: unknown } =>
+            typeof m?.id === 'string',
+        )
         .map((m) => {
           const model: ExoModel = { id: m.id };
           if (typeof m.hugging_face_id === 'string') model.huggingFaceId = m.hugging_face_id;
+          const megabytes = m.storage_size_megabytes;
+          if (typeof megabytes === 'number' && Number.isFinite(megabytes) && megabytes > 0) {
+            model.storageBytes = megabytes * 1024 * 1024;
+          }
           return model;
         });
     },

@@ -34,10 +34,17 @@ export interface DownloadEntry {
   status: DownloadStatus;
 }
 
+/** One node's RAM from `nodeMemory`; a field EXO leaves out stays undefined. */
+export interface NodeMemory {
+  totalBytes: number | undefined;
+  availableBytes: number | undefined;
+}
+
 export interface ExoState {
   instances: Map<string, ExoInstance>;
   runners: Map<string, RunnerStatus>;
   downloads: DownloadEntry[];
+  nodeMemory: Map<string, NodeMemory>;
 }
 
 export interface PlacementRequest {

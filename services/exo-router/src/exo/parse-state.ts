@@ -3,6 +3,7 @@ import type {
   DownloadStatus,
   ExoInstance,
   ExoState,
+  NodeMemory,
   RunnerStatus,
 } from './exo-types.ts';
 
@@ -32,7 +33,16 @@ export function parseState(body: unknown): ExoState {
     for (const raw of list) downloads.push(parseDownload(nodeId, raw));
   }
 
-  return { instances, runners, downloads };
+  const nodeMemory = new Map<string, NodeMemory>();
+  for (const [nodeId, raw] of Object.entries(asObject(body.nodeMemory ?? body.node_memory))) {
+    const memory = asObject(raw);
+    nodeMemory.set(nodeId, {
+      totalBytes: bytes(memory.ramTotal ?? memory.ram_total),
+      availableBytes: bytes(memory.ramAvailable ?? memory.ram_available),
+    });
+  }
+
+  return { instances, runners, downloads, nodeMemory };
 }
 
 /** Reads a tagged instance ({"MlxRingInstance": {...}}); undefined when unusable. */

@@ -4,14 +4,15 @@ import type { ExoInstance, ExoState } from '../exo/exo-types.ts';
 import { evaluateReadiness } from '../exo/readiness.ts';
 import { errorCode, type ManagerCore } from './core.ts';
 import type { LoadKind, LoadOutcome } from './lifecycle-telemetry.ts';
+import { findNeverFits, type NeverFits, neverFitsNote } from './memory-fit.ts';
 import type { ModelSlot } from './model-slot.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
 /**
  * One load of one model: adopt the instance EXO already has for it, or place and create one
- * (evicting idle models when memory is short), then wait until it is ready. On failure the
- * instance is deleted and the error, carrying EXO's reason, goes to every waiter.
- * Returns the ready instance id.
+ * (evicting idle models when memory is short and the model could fit the cluster at all), then
+ * wait until it is ready. On failure the instance is deleted and the error, carrying EXO's
+ * reason, goes to every waiter. Returns the ready instance id.
  */
 export async function runLoad(
   core: ManagerCore,
@@ -112,6 +113,14 @@ async function placeInstance(core: ManagerCore, slot: ModelSlot, span: Span): Pr
     const victim = /memory/i.test(refusal ?? '') ? pickVictim(core, slot) : undefined;
     if (!victim) throw placementFailed(core, slot, refusal ?? 'no reason given', evicted);
 
+    // A model bigger than the whole cluster would otherwise empty it of idle models first.
+    if (evicted.length === 0) {
+      const neverFits = await findNeverFits(core, exoModelId);
+      if (neverFits) {
+        throw placementFailed(core, slot, refusal ?? 'no reason given', evicted, neverFits);
+      }
+    }
+
     evicted.push(victim.name);
     span.setAttribute('exo_router.load.evicted_models', [...evicted]);
     core.logger.info(
@@ -141,6 +150,7 @@ function placementFailed(
   slot: ModelSlot,
   refusal: string,
   evicted: string[],
+  neverFits?: NeverFits,
 ): RouterError {
   const busy = [...core.slots()]
     .filter((other) => other !== slot && other.state === 'ready' && !other.idle)
@@ -149,6 +159,7 @@ function placementFailed(
     .filter((other) => other !== slot && other.state === 'ready' && other.idle && isPinned(other))
     .map((other) => other.name);
   const notes = [
+    neverFits ? neverFitsNote(neverFits) : '',
     evicted.length > 0 ? `unloaded idle ${evicted.join(', ')} first` : '',
     busy.length > 0 ? `busy models are never evicted: ${busy.join(', ')}` : '',
     pinned.length > 0

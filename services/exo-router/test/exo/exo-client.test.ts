@@ -17,7 +17,8 @@ const client = () => createExoClient({ baseUrl: sim.url, requestTimeoutMs: 2000 
 test('nodeId, models and a full placement → create → get → delete round trip', async () => {
   const exo = client();
   assert.match(await exo.nodeId(), /^12D3KooW/);
-  assert.ok((await exo.models()).some((m) => m.id === LLAMA));
+  const llama = (await exo.models()).find((m) => m.id === LLAMA);
+  assert.equal(llama?.storageBytes, 696 * 1024 * 1024, 'storage_size_megabytes read as MiB');
 
   const placed = await exo.placement({
     modelId: LLAMA,

@@ -59,3 +59,34 @@ test('a model pinned with a negative keep_alive is never evicted for memory', as
   assert.equal(statusOf(h.manager, 'qwen-30b').state, 'ready');
   assert.equal(h.sim.stats.deleteInstanceCalls, 0);
 });
+
+test('a model bigger than the whole cluster fails at once and evicts no idle model', async () => {
+  const nodes = [
+    { name: 'mac-studio', memoryBytes: 128 * GIB },
+    { name: 'mac-mini', memoryBytes: 24 * GIB },
+  ];
+  h = await startHarness({ sim: { nodes } });
+  (await acquire('llama-1b')).release();
+  (await acquire('llama-3b')).release();
+  const deletesBefore = h.sim.stats.deleteInstanceCalls;
+
+  const deepseekBytes = 405_874_409_472; // the simulator's DeepSeek-V3.1-4bit
+  const needs = ((Math.round(deepseekBytes / 1024 / 1024) * 1024 * 1024) / 1e9).toFixed(1);
+  const has = ((152 * GIB) / 1e9).toFixed(1);
+  await assert.rejects(acquire('deepseek'), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'placement_failed');
+    assert.match(err.message, /No cycles found with sufficient memory/);
+    assert.ok(
+      err.message.includes(
+        `needs ${needs} GB and the cluster has ${has} GB in all, so no unload could make it fit`,
+      ),
+      err.message,
+    );
+    return true;
+  });
+  assert.equal(statusOf(h.manager, 'llama-1b').state, 'ready', 'idle llama-1b stayed');
+  assert.equal(statusOf(h.manager, 'llama-3b').state, 'ready', 'idle llama-3b stayed');
+  assert.equal(h.sim.stats.deleteInstanceCalls, deletesBefore, 'no EXO DELETE was sent');
+  const state = (await (await fetch(`${h.sim.url}/state`)).json()) as { instances: object };
+  assert.equal(Object.keys(state.instances).length, 2, 'EXO still holds both instances');
+});
