@@ -1,30 +1,21 @@
-import {
-  type ExoSimulator,
-  type ExoSimulatorOptions,
-  startExoSimulator,
-} from '@llm-lab/testkit/exo-sim';
+import type { ExoSimulator, ExoSimulatorOptions } from '@llm-lab/testkit/exo-sim';
 import type { Attributes, Tracer } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { parseConfig, type RouterConfig } from '../../src/config.ts';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { RouterConfig } from '../../src/config.ts';
 import { createModelManager, type ModelManager } from '../../src/lifecycle/model-manager.ts';
 import type { LifecycleLogger } from '../../src/lifecycle/types.ts';
+import {
+  configFor,
+  inMemoryTelemetry,
+  LLAMA_1B,
+  LLAMA_3B,
+  startFastSimulator,
+} from '../support/test-backend.ts';
 
 // A model manager in front of a real EXO simulator, with real OTel SDK objects and a logger
 // that keeps its records. Everything it starts is stopped by close().
 
-export const LLAMA_1B = 'mlx-community/Llama-3.2-1B-Instruct-4bit';
-export const LLAMA_3B = 'mlx-community/Llama-3.2-3B-Instruct-4bit';
+export { LLAMA_1B, LLAMA_3B };
 export const QWEN_30B = 'mlx-community/Qwen3-30B-A3B-4bit';
 export const DEEPSEEK = 'mlx-community/DeepSeek-V3.1-4bit';
 export const GIB = 1024 ** 3;
@@ -65,23 +56,12 @@ export const defaultModels = {
 };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sim = await startExoSimulator({
-    downloadMs: 60,
-    loadMs: 60,
-    warmupMs: 30,
-    shutdownMs: 30,
-    ...options.sim,
-  });
+  const sim = await startFastSimulator(options.sim);
   const raw = options.config ?? {};
-  const config = parseConfig(
-    {
-      models: defaultModels,
-      ...raw,
-      exo: { requestTimeout: '2s', ...(raw.exo as object), baseUrl: sim.url },
-      defaults: { ttl: '30m', loadTimeout: '10s', stallTimeout: '5s', ...(raw.defaults as object) },
-    },
-    { env: {} },
-  );
+  const config = configFor(sim, defaultModels, {
+    ...raw,
+    defaults: { ttl: '30m', ...(raw.defaults as object) },
+  });
 
   const logs: LogRecord[] = [];
   const log = (level: string) => (obj: object, msg: string) =>
@@ -93,22 +73,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     debug: log('debug'),
   };
 
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
-  });
-  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({
-    exporter: metricExporter,
-    exportIntervalMillis: 60_000,
-  });
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const telemetry = inMemoryTelemetry();
+  const tracer = telemetry.tracerProvider.getTracer('test');
 
   const manager = createModelManager({
     config,
     logger,
-    tracer: tracerProvider.getTracer('test'),
-    meter: meterProvider.getMeter('test'),
+    tracer,
+    meter: telemetry.meterProvider.getMeter('test'),
     timing: {
       pollIntervalMs: 20,
       healthIntervalMs: options.healthIntervalMs ?? 60_000,
@@ -121,14 +93,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     manager,
     config,
     logs,
-    tracer: tracerProvider.getTracer('test'),
+    tracer,
     async spans(name) {
-      await tracerProvider.forceFlush();
-      const all = exporter.getFinishedSpans();
+      const all = telemetry.spans();
       return name ? all.filter((span) => span.name === name) : all;
     },
     async metrics() {
-      const { resourceMetrics } = await reader.collect();
+      const { resourceMetrics } = await telemetry.collect();
       const found = new Map<string, Array<{ value: unknown; attributes: Attributes }>>();
       for (const scope of resourceMetrics.scopeMetrics) {
         for (const metric of scope.metrics) {
@@ -143,8 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await manager.close();
       await sim.close();
-      await meterProvider.shutdown();
-      await tracerProvider.shutdown();
+      await telemetry.shutdown();
     },
   };
 }

@@ -1,34 +1,25 @@
 import { Writable } from 'node:stream';
-import {
-  type ExoSimulator,
-  type ExoSimulatorOptions,
-  startExoSimulator,
-} from '@llm-lab/testkit/exo-sim';
+import type { ExoSimulator, ExoSimulatorOptions } from '@llm-lab/testkit/exo-sim';
 import { propagation } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  AggregationTemporality,
-  type DataPoint,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import type { DataPoint } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { pino } from 'pino';
 import { createApp, type RouterApp } from '../../src/app.ts';
-import { parseConfig, type RouterConfig } from '../../src/config.ts';
+import type { RouterConfig } from '../../src/config.ts';
 import { createModelManager, type ModelManager } from '../../src/lifecycle/model-manager.ts';
+import {
+  configFor,
+  inMemoryTelemetry,
+  LLAMA_1B,
+  LLAMA_3B,
+  startFastSimulator,
+} from './test-backend.ts';
 
 // The router (real app, real model manager) on 127.0.0.1 port 0 in front of a real EXO
 // simulator, with real OTel SDK objects and a logger whose lines are kept for inspection.
 
-export const LLAMA_1B = 'mlx-community/Llama-3.2-1B-Instruct-4bit';
-export const LLAMA_3B = 'mlx-community/Llama-3.2-3B-Instruct-4bit';
+export { LLAMA_1B, LLAMA_3B };
 
 export interface RouterHarness {
   url: string;
@@ -55,15 +46,7 @@ export interface RouterHarnessOptions {
 
 export async function startRouter(options: RouterHarnessOptions = {}): Promise<RouterHarness> {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const spanExporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({
-    spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })],
-  });
-  const reader = new PeriodicExportingMetricReader({
-    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-    exportIntervalMillis: 3_600_000,
-  });
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const telemetry = inMemoryTelemetry();
 
   let logs = '';
   const sink = new Writable({
@@ -74,28 +57,17 @@ export async function startRouter(options: RouterHarnessOptions = {}): Promise<R
   });
   const logger = pino({ level: 'debug' }, sink);
 
-  const sim = await startExoSimulator({
-    downloadMs: 60,
-    loadMs: 60,
-    warmupMs: 30,
-    shutdownMs: 30,
-    ...options.sim,
-  });
-  const raw = options.config ?? {};
-  const config = parseConfig(
+  const sim = await startFastSimulator(options.sim);
+  const config = configFor(
+    sim,
     {
-      models: {
-        'llama-1b': { exoModelId: LLAMA_1B, aliases: ['llama-small'] },
-        'llama-3b': { exoModelId: LLAMA_3B },
-      },
-      ...raw,
-      exo: { requestTimeout: '2s', ...(raw.exo as object), baseUrl: sim.url },
-      defaults: { loadTimeout: '10s', stallTimeout: '5s', ...(raw.defaults as object) },
+      'llama-1b': { exoModelId: LLAMA_1B, aliases: ['llama-small'] },
+      'llama-3b': { exoModelId: LLAMA_3B },
     },
-    { env: {} },
+    options.config,
   );
-  const tracer = tracerProvider.getTracer('exo-router');
-  const meter = meterProvider.getMeter('exo-router');
+  const tracer = telemetry.tracerProvider.getTracer('exo-router');
+  const meter = telemetry.meterProvider.getMeter('exo-router');
   const manager = createModelManager({
     config,
     logger,
@@ -124,9 +96,9 @@ export async function startRouter(options: RouterHarnessOptions = {}): Promise<R
     app,
     config,
     logText: () => logs,
-    spans: () => spanExporter.getFinishedSpans(),
+    spans: () => telemetry.spans(),
     async points(name) {
-      const { resourceMetrics } = await reader.collect();
+      const { resourceMetrics } = await telemetry.collect();
       const metric = resourceMetrics.scopeMetrics
         .flatMap((s) => s.metrics)
         .find((m) => m.descriptor.name === name);
@@ -136,8 +108,7 @@ export async function startRouter(options: RouterHarnessOptions = {}): Promise<R
       await app.close();
       await manager.close();
       await sim.close();
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      await telemetry.shutdown();
     },
   };
 }
